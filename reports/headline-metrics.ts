@@ -1,0 +1,105 @@
+import type { YearSummary } from "./metrics-schema.ts";
+import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
+
+/** How a metric's value is stored and shown. */
+export type MetricUnit = "fraction" | "count" | "perPersonYear" | "per100";
+
+export interface HeadlineMetric {
+  key: keyof YearSummary & string;
+  label: string;
+  /** The Chinese policy term, where there is one. */
+  zh?: string;
+  unit: MetricUnit;
+  /** Taken from the doc comments in metrics-schema.ts; keep the two in step. */
+  definition: string;
+}
+
+/** The figures every report leads with, in the order they are shown. */
+export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
+  {
+    key: "grassrootsShare",
+    label: "Grassroots share of visits",
+    zh: "基层诊疗量占比",
+    unit: "fraction",
+    definition:
+      "Grassroots (village clinic + township health centre) visits ÷ all visits, where visits are outpatient visits plus admissions.",
+  },
+  {
+    key: "hospitalShare",
+    label: "Hospital share of visits",
+    unit: "fraction",
+    definition: "Hospital (county + tertiary + out-of-region) visits ÷ all visits.",
+  },
+  {
+    key: "countyDomesticRate",
+    label: "County-domestic visit rate",
+    zh: "县域内就诊率",
+    unit: "fraction",
+    definition: "Visits of rural-county residents inside their own county ÷ all their visits.",
+  },
+  {
+    key: "countyHospitalReferralOutRate",
+    label: "County-hospital referral-out rate",
+    zh: "县级医院向外转诊率",
+    unit: "fraction",
+    definition: "Upward referrals issued by county-tier facilities ÷ episodes they saw.",
+  },
+  {
+    key: "visitsPerPersonYear",
+    label: "Visits per person-year",
+    unit: "perPersonYear",
+    definition: "Outpatient visits plus admissions per resident per simulated year.",
+  },
+  {
+    key: "admissionsPer100",
+    label: "Admissions per 100 residents",
+    unit: "per100",
+    definition: "Inpatient admissions per 100 residents in the summary year.",
+  },
+  {
+    key: "upwardReferrals",
+    label: "Upward referrals",
+    unit: "count",
+    definition: "Referrals from a lower to a higher tier issued in the summary year.",
+  },
+  {
+    key: "downwardReferrals",
+    label: "Downward referrals",
+    unit: "count",
+    definition: "Referrals from a higher to a lower tier issued in the summary year.",
+  },
+];
+
+/** Summary keys that are not fractions; targets on any other key are read as fractions. */
+const NON_FRACTION_UNITS: ReadonlyMap<string, MetricUnit> = new Map<string, MetricUnit>([
+  ...HEADLINE_METRICS.filter((metric) => metric.unit !== "fraction").map(
+    (metric): [string, MetricUnit] => [metric.key, metric.unit],
+  ),
+  ["totalVisits", "count"],
+]);
+
+/**
+ * The unit of a summary key. `TargetScore` carries no unit, but its doc says rates and shares are
+ * fractions, and every target in DOMAIN.md is a percentage, so unknown keys count as fractions.
+ */
+export function unitOfMetric(metric: string): MetricUnit {
+  return NON_FRACTION_UNITS.get(metric) ?? "fraction";
+}
+
+export function formatInUnit(value: number, unit: MetricUnit): string {
+  switch (unit) {
+    case "fraction":
+      return formatPercent(value);
+    case "count":
+      return formatCount(value);
+    case "perPersonYear":
+      return formatDecimal(value, 2);
+    case "per100":
+      return formatDecimal(value, 1);
+  }
+}
+
+/** A summary value shown in the unit of its key, e.g. ("grassrootsShare", 0.6) → "60.0%". */
+export function formatMetricValue(metric: string, value: number): string {
+  return formatInUnit(value, unitOfMetric(metric));
+}

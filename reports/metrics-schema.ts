@@ -1,0 +1,89 @@
+/**
+ * The shape of `metrics.json`: what a run hands to reports, tests and (later) comparisons,
+ * sweeps and calibration. Everything here is deterministic for a given scenario and seed:
+ * no wall-clock times, thread counts or paths that vary between machines.
+ */
+
+export const TIERS = ["village", "township", "county", "tertiary", "outOfRegion"] as const;
+export type Tier = (typeof TIERS)[number];
+export type ByTier = Record<Tier, number>;
+
+/** A summary statistic over replications. */
+export interface Spread {
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+}
+
+export interface TargetScore {
+  /** Stable identifier, e.g. "grassroots-share-2017-national". */
+  id: string;
+  description: string;
+  /** Where the target comes from, e.g. "National pilot assessment standard 2015 (seed 004)". */
+  source: string;
+  /** Key of `summary` the target is scored on, e.g. "grassrootsShare". */
+  metric: string;
+  comparator: ">=" | "<=";
+  /** Simulated value (mean over replications), as a fraction for rates and shares. */
+  value: number;
+  target: number;
+  met: boolean;
+}
+
+export interface YearSummary {
+  /** 1-based index of the simulated year this summary covers. */
+  year: number;
+  /** Calendar label of that year, e.g. "2016". */
+  label: string;
+  /** Outpatient visits plus admissions, per tier (means over replications). */
+  visitsByTier: ByTier;
+  outpatientVisitsByTier: ByTier;
+  admissionsByTier: ByTier;
+  totalVisits: number;
+  visitsPerPersonYear: number;
+  /** Grassroots (village + township) visits ÷ all visits. 基层诊疗量占比 */
+  grassrootsShare: number;
+  /** Share of hospital (county + tertiary + out-of-region) visits. */
+  hospitalShare: number;
+  /** Visits of rural-county residents inside their own county ÷ all their visits. 县域内就诊率 */
+  countyDomesticRate: number;
+  /** Upward referrals issued by county-tier facilities ÷ episodes they saw. 县级医院向外转诊率 */
+  countyHospitalReferralOutRate: number;
+  upwardReferrals: number;
+  downwardReferrals: number;
+  admissionsPer100: number;
+  meanOutpatientWaitDaysByTier: ByTier;
+  episodes: {
+    started: number;
+    /** Terminal outcomes; sum equals started + carried in − still open at the end. */
+    byOutcome: Record<string, number>;
+    byKind: Record<string, number>;
+  };
+  /** Spread over replications of the headline rates. */
+  spread: Record<string, Spread>;
+}
+
+export interface MonthlyPoint {
+  /** 0-based month index from the run's start. */
+  month: number;
+  /** "YYYY-MM". */
+  date: string;
+  visitsByTier: ByTier;
+  grassrootsShare: number;
+}
+
+export interface RunMetrics {
+  tiersim: string;
+  scenario: { name: string; description: string };
+  seed: number;
+  replications: number;
+  population: number;
+  years: number;
+  startYear: number;
+  summary: YearSummary;
+  targets: TargetScore[];
+  monthly: MonthlyPoint[];
+  /** Conservation ledger over the whole run and all replications: counts reconcile. */
+  ledger: Record<string, number>;
+}

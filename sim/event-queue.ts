@@ -1,0 +1,132 @@
+/**
+ * The future-event list: a 4-ary min-heap over parallel typed arrays, ordered by
+ * (time, insertion sequence). Equal times pop in insertion order, so the order of simultaneous
+ * events is a stated rule, never an accident of the heap's layout. An event is three numbers
+ * (time, kind, payload); no object is allocated per event. The arrays grow by doubling.
+ */
+export class EventQueue {
+  private time: Float64Array;
+  private seq: Uint32Array;
+  private kind: Uint8Array;
+  private payload: Int32Array;
+  private count = 0;
+  private nextSeq = 0;
+
+  /** Fields of the event most recently returned by `pop()`. */
+  poppedTime = 0;
+  poppedKind = 0;
+  poppedPayload = 0;
+
+  constructor(initialCapacity = 1024) {
+    const capacity = Math.max(16, initialCapacity);
+    this.time = new Float64Array(capacity);
+    this.seq = new Uint32Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.payload = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held by the queue's arrays (for memory accounting). */
+  get byteLength(): number {
+    return this.time.byteLength + this.seq.byteLength + this.kind.byteLength + this.payload.byteLength;
+  }
+
+  /** Time of the next event, or +Infinity when empty. */
+  peekTime(): number {
+    return this.count > 0 ? this.time[0] : Number.POSITIVE_INFINITY;
+  }
+
+  push(time: number, kind: number, payload: number): void {
+    if (!(time === time)) throw new RangeError("event time is NaN");
+    if (this.count === this.time.length) this.grow();
+    const seq = this.nextSeq;
+    this.nextSeq = (seq + 1) >>> 0;
+    const times = this.time;
+    const seqs = this.seq;
+    let hole = this.count++;
+    // Sift the hole up: parents later than the new event move down.
+    while (hole > 0) {
+      const parent = (hole - 1) >> 2;
+      const pt = times[parent];
+      if (pt < time || (pt === time && seqs[parent] < seq)) break;
+      this.move(parent, hole);
+      hole = parent;
+    }
+    times[hole] = time;
+    seqs[hole] = seq;
+    this.kind[hole] = kind;
+    this.payload[hole] = payload;
+  }
+
+  /** Removes the earliest event into `popped*`; returns false when the queue is empty. */
+  pop(): boolean {
+    if (this.count === 0) return false;
+    const times = this.time;
+    const seqs = this.seq;
+    this.poppedTime = times[0];
+    this.poppedKind = this.kind[0];
+    this.poppedPayload = this.payload[0];
+    const last = --this.count;
+    if (last === 0) return true;
+    const time = times[last];
+    const seq = seqs[last];
+    const kind = this.kind[last];
+    const payload = this.payload[last];
+    let hole = 0;
+    // Sift the hole down: the earliest child moves up while it precedes the displaced last event.
+    for (;;) {
+      const first = 4 * hole + 1;
+      if (first >= last) break;
+      let best = first;
+      let bt = times[first];
+      let bs = seqs[first];
+      const end = first + 4 < last ? first + 4 : last;
+      for (let c = first + 1; c < end; c++) {
+        const ct = times[c];
+        if (ct < bt || (ct === bt && seqs[c] < bs)) {
+          best = c;
+          bt = ct;
+          bs = seqs[c];
+        }
+      }
+      if (time < bt || (time === bt && seq < bs)) break;
+      this.move(best, hole);
+      hole = best;
+    }
+    times[hole] = time;
+    seqs[hole] = seq;
+    this.kind[hole] = kind;
+    this.payload[hole] = payload;
+    return true;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  private move(from: number, to: number): void {
+    this.time[to] = this.time[from];
+    this.seq[to] = this.seq[from];
+    this.kind[to] = this.kind[from];
+    this.payload[to] = this.payload[from];
+  }
+
+  private grow(): void {
+    const capacity = this.time.length * 2;
+    const time = new Float64Array(capacity);
+    time.set(this.time);
+    const seq = new Uint32Array(capacity);
+    seq.set(this.seq);
+    const kind = new Uint8Array(capacity);
+    kind.set(this.kind);
+    const payload = new Int32Array(capacity);
+    payload.set(this.payload);
+    this.time = time;
+    this.seq = seq;
+    this.kind = kind;
+    this.payload = payload;
+  }
+}

@@ -1,4 +1,4 @@
-import type { YearSummary } from "./metrics-schema.ts";
+import type { TargetScore, YearSummary } from "./metrics-schema.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 
 /** How a metric's value is stored and shown. */
@@ -72,9 +72,10 @@ export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
 
 /** Summary keys that are not fractions; targets on any other key are read as fractions. */
 const NON_FRACTION_UNITS: ReadonlyMap<string, MetricUnit> = new Map<string, MetricUnit>([
-  ...HEADLINE_METRICS.filter((metric) => metric.unit !== "fraction").map(
-    (metric): [string, MetricUnit] => [metric.key, metric.unit],
-  ),
+  ...HEADLINE_METRICS.filter((metric) => metric.unit !== "fraction").map((metric): [string, MetricUnit] => [
+    metric.key,
+    metric.unit,
+  ]),
   ["totalVisits", "count"],
 ]);
 
@@ -102,4 +103,9 @@ export function formatInUnit(value: number, unit: MetricUnit): string {
 /** A summary value shown in the unit of its key, e.g. ("grassrootsShare", 0.6) → "60.0%". */
 export function formatMetricValue(metric: string, value: number): string {
   return formatInUnit(value, unitOfMetric(metric));
+}
+
+/** A target's comparator as shown to readers: ">=" → "≥", "<=" → "≤". */
+export function comparatorSymbol(comparator: TargetScore["comparator"]): string {
+  return comparator === ">=" ? "≥" : "≤";
 }

@@ -95,7 +95,8 @@ export class FutureEventList {
    */
   openDay(d: number): void {
     if (d < this.day) throw new RangeError(`day ${d} is before the open day ${this.day}`);
-    if (d > this.day + 1 && this.heap.size > 0) throw new RangeError("opening a later day with events pending");
+    if (d > this.day + 1 && this.heap.size > 0)
+      throw new RangeError("opening a later day with events pending");
     this.day = d;
     this.dayEnd = d + 1;
     if (d >= this.heads.length) return;

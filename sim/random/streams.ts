@@ -43,7 +43,12 @@ export function exponential(u: number, mean: number): number {
 }
 
 /** Index i of the first cumulative weight with u·total < cumulative[i] (inversion of a discrete law). */
-export function pickCumulative(u: number, cumulative: ArrayLike<number>, from: number, count: number): number {
+export function pickCumulative(
+  u: number,
+  cumulative: ArrayLike<number>,
+  from: number,
+  count: number,
+): number {
   const target = u * cumulative[from + count - 1];
   for (let i = 0; i < count - 1; i++) if (target < cumulative[from + i]) return i;
   return count - 1;

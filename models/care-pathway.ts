@@ -1,0 +1,384 @@
+import { FutureEventList } from "../sim/future-event-list.ts";
+import type { PartitionModel } from "../sim/partition-model.ts";
+import { exponential, geometric, pickCumulative, type RandomStreams } from "../sim/random/streams.ts";
+import { ServerPools } from "../sim/server-pools.ts";
+import type { Outbox } from "../sim/shared-exchange.ts";
+import { chooseLogit } from "./choice.ts";
+import * as C from "./counters.ts";
+import {
+  ADMIT_PLANNED,
+  ADMITTED,
+  AWAITING_SHARED,
+  CAPABLE_PLANNED,
+  EpisodePool,
+  REHAB,
+  SEEN_AT_COUNTY,
+} from "./episode-pool.ts";
+import { inpatientOutOfPocket } from "./insurance.ts";
+import { type Residents, schemeOf } from "./population.ts";
+import { synthesizeResidents } from "./population-synthesis.ts";
+import { PURPOSE_EPISODE, PURPOSE_ONSET, PURPOSE_VISIT } from "./random-purposes.ts";
+import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
+import type { World } from "./world.ts";
+
+const ONSET = 1;
+const VISIT = 2;
+const DISCHARGE = 3;
+const CONDITION_MASKS = 32;
+
+/**
+ * The care pathway of one area (a county or urban district): residents fall ill, choose where
+ * to seek care, queue for the day's outpatient slots and for beds, are treated, admitted or
+ * referred up when the facility cannot treat them, and are referred down to the grassroots for
+ * rehabilitation after a stay. Facilities of the area are served here; city-wide ones (tertiary,
+ * provincial) through the engine's shared exchange.
+ *
+ * Draw addresses (resident, purpose, serial, step), serial = the resident's episode number:
+ *   ONSET   (n, 0): u0 gap before onset n, u1 kind of onset n
+ *   EPISODE (n, 0): u0 severity, u1 need level, u2 visit count, u3 admission
+ *   EPISODE (n, 1): u0 length of stay, u1 rehabilitation need, u2 first choice, u3 referral down
+ *   VISIT   (n, s): u0 self-referral choice, u1 follow-up gap, u2 referral compliance, u3 referral delay
+ */
+export class CarePathway implements PartitionModel {
+  readonly fel: FutureEventList;
+  outbox!: Outbox;
+  readonly residents: Residents;
+  readonly episodes = new EpisodePool(1024);
+  readonly counters: Float64Array;
+  private readonly pools: ServerPools;
+  private readonly firstFacility: number;
+  private readonly rural: boolean;
+  private readonly villageOffset: number;
+  private readonly utility = new Float64Array(TIER_COUNT);
+  private readonly scratch = new Float64Array(TIER_COUNT);
+  private readonly candidate = new Int32Array(TIER_COUNT);
+  private day = 0;
+  /** Conservation ledger of this partition. */
+  readonly ledger = { sharedRequests: 0, sharedResults: 0 };
+
+  constructor(
+    readonly index: number,
+    private readonly world: World,
+    private readonly streams: RandomStreams,
+    private readonly months: number,
+  ) {
+    const f = world.facilities;
+    const area = world.geography.areas[index];
+    this.rural = area.rural;
+    this.firstFacility = f.areaFirst[index];
+    this.villageOffset = world.geography.townships[area.firstTownship].firstVillage;
+    this.residents = synthesizeResidents(world, index, streams);
+    this.counters = new Float64Array((months + 1) * C.COUNTER_COUNT);
+    const servers: number[] = [];
+    for (let i = 0; i < f.areaCount[index]; i++) {
+      const id = this.firstFacility + i;
+      servers.push(f.doctors[id], f.beds[id]);
+    }
+    this.pools = new ServerPools(servers);
+    const n = this.residents.count;
+    this.fel = new FutureEventList(Math.ceil(n * 0.3) + 64, 24 * 31);
+    const K = world.kinds.count;
+    for (let r = 0; r < n; r++) {
+      const total = this.onsetTotal(r, K);
+      if (total <= 0) continue;
+      const u = streams.block(this.residents.firstId + r, PURPOSE_ONSET, 0, 0);
+      this.fel.push(exponential(u[0], 1 / total), ONSET, r);
+    }
+  }
+
+  /** Total onset rate of resident r (episodes per year), converted to per day. */
+  private onsetTotal(r: number, K: number): number {
+    const res = this.residents;
+    const row = (res.age[r] * CONDITION_MASKS + res.conditions[r]) * K;
+    return this.world.kinds.onsetCumulative[row + K - 1] / C.DAYS_PER_YEAR;
+  }
+
+  beginDay(day: number): void {
+    this.day = day;
+    if (day > 0 && day % C.DAYS_PER_YEAR === 0) this.residents.deductiblePaid.fill(0);
+  }
+
+  handle(kind: number, payload: number, time: number): void {
+    if (kind === ONSET) this.onset(payload, time);
+    else if (kind === VISIT) this.visit(payload, time);
+    else if (kind === DISCHARGE) this.discharge(payload, time);
+    else throw new Error(`unknown event kind ${kind}`);
+  }
+
+  receive(tag: number, firstStart: number, secondStart: number): void {
+    this.ledger.sharedResults++;
+    const ep = this.episodes;
+    ep.flags[tag] &= ~AWAITING_SHARED;
+    this.completeVisit(tag, ep.arrival[tag], firstStart, secondStart);
+  }
+
+  endRun(): void {}
+
+  private count(counter: number, t: number, amount = 1): void {
+    this.counters[C.monthIndex(t) * C.COUNTER_COUNT + counter] += amount;
+  }
+
+  /** Never schedule into a day that has already been run (results of shared requests arrive a day late). */
+  private at(t: number): number {
+    return t < this.day ? this.day : t;
+  }
+
+  private onset(r: number, t: number): void {
+    const res = this.residents;
+    const kinds = this.world.kinds;
+    const K = kinds.count;
+    const id = res.firstId + r;
+    const serial = res.onsetSerial[r];
+    const row = (res.age[r] * CONDITION_MASKS + res.conditions[r]) * K;
+    const kind = pickCumulative(
+      this.streams.block(id, PURPOSE_ONSET, serial, 0)[1],
+      kinds.onsetCumulative,
+      row,
+      K,
+    );
+    res.onsetSerial[r] = serial + 1;
+    const next = this.streams.block(id, PURPOSE_ONSET, serial + 1, 0)[0];
+    this.fel.push(t + exponential(next, 1 / this.onsetTotal(r, K)), ONSET, r);
+
+    const ep = this.episodes;
+    const e = ep.allocate();
+    ep.resident[e] = r;
+    ep.kind[e] = kind;
+    ep.serial[e] = serial;
+    const u = this.streams.block(id, PURPOSE_EPISODE, serial, 0);
+    ep.severity[e] = triangular(
+      u[0],
+      kinds.severityMin[kind],
+      kinds.severityMode[kind],
+      kinds.severityMax[kind],
+    );
+    ep.need[e] = 1 + pickCumulative(u[1], kinds.needCumulative, kind * 5, 5);
+    ep.visitsLeft[e] = 1 + geometric(u[2], kinds.visitsMean[kind] - 1);
+    this.count(C.EPISODES_STARTED + kind, t);
+
+    const choice = this.streams.block(id, PURPOSE_EPISODE, serial, 1)[2];
+    ep.facility[e] = kinds.emergency[kind] ? this.nearestHospital(r) : this.choose(e, -1, choice);
+    this.visit(e, t);
+  }
+
+  /** Emergencies go to the nearest county-tier or tertiary hospital (004:625; Wenzhou 000:146). */
+  private nearestHospital(r: number): number {
+    const cat = this.world.catchment;
+    const base = (this.villageOffset + this.residents.home[r]) * TIER_COUNT;
+    return cat.minutes[base + COUNTY] <= cat.minutes[base + TERTIARY]
+      ? cat.facility[base + COUNTY]
+      : cat.facility[base + TERTIARY];
+  }
+
+  /** Logit choice among the resident's candidate facilities of tiers above `aboveTier`. */
+  private choose(e: number, aboveTier: number, u: number): number {
+    const w = this.world;
+    const ep = this.episodes;
+    const res = this.residents;
+    const r = ep.resident[e];
+    const kind = ep.kind[e];
+    const scheme = schemeOf(res.flags[r]);
+    const p = w.scenario.choice;
+    const k5 = kind * TIER_COUNT;
+    const base = (this.villageOffset + res.home[r]) * TIER_COUNT;
+    const severityWeight = p.qualityFloor + (1 - p.qualityFloor) * ep.severity[e];
+    const asc = p.tierConstant;
+    const constants = [asc.village, asc.township, asc.county, asc.tertiary, asc.outOfRegion];
+    for (let tier = 0; tier < TIER_COUNT; tier++) {
+      const f = w.catchment.facility[base + tier];
+      this.candidate[tier] = f;
+      if (tier <= aboveTier) {
+        this.utility[tier] = Number.NEGATIVE_INFINITY;
+        continue;
+      }
+      let expected =
+        w.kinds.priceOutpatient[k5 + tier] * (1 - w.insurance.outpatientRate[scheme * TIER_COUNT + tier]);
+      const admit = w.facilities.beds[f] > 0 || tier === OUT_OF_REGION ? w.kinds.admission[k5 + tier] : 0;
+      if (admit > 0) {
+        const cost = w.kinds.lengthOfStay[k5 + tier] * w.kinds.pricePerDay[k5 + tier];
+        expected +=
+          admit * inpatientOutOfPocket(w.insurance, scheme, tier, cost, res.deductiblePaid[r]).outOfPocket;
+      }
+      this.utility[tier] =
+        constants[tier] +
+        p.costPerYuan * expected +
+        p.travelPerMinute * w.catchment.minutes[base + tier] +
+        p.qualityWeight * w.facilities.quality[f] * severityWeight;
+    }
+    const pick = chooseLogit(this.utility, TIER_COUNT, u, this.scratch);
+    return this.candidate[pick < 0 ? OUT_OF_REGION : pick];
+  }
+
+  /** A patient arrives at the episode's facility: decide treatment, then take capacity. */
+  private visit(e: number, t: number): void {
+    const w = this.world;
+    const ep = this.episodes;
+    const f = ep.facility[e];
+    const tier = w.facilities.tier[f];
+    const kind = ep.kind[e];
+    const capable = w.facilities.capability[f] >= ep.need[e];
+    let flags = ep.flags[e] & ~(ADMIT_PLANNED | CAPABLE_PLANNED);
+    let los = 0;
+    if (capable) {
+      flags |= CAPABLE_PLANNED;
+      const hasBeds = w.facilities.beds[f] > 0 || tier === OUT_OF_REGION;
+      if (hasBeds && !(flags & (ADMITTED | REHAB))) {
+        const id = this.residents.firstId + ep.resident[e];
+        const u = this.streams.block(id, PURPOSE_EPISODE, ep.serial[e], 0)[3];
+        if (u < w.kinds.admission[kind * TIER_COUNT + tier]) {
+          flags |= ADMIT_PLANNED;
+          const mean = w.kinds.lengthOfStay[kind * TIER_COUNT + tier];
+          los = 1 + exponential(this.streams.block(id, PURPOSE_EPISODE, ep.serial[e], 1)[0], mean - 1);
+        }
+      }
+    }
+    ep.flags[e] = flags;
+    ep.lengthOfStay[e] = los;
+    const service = w.outpatientService[f];
+    const local = f - this.firstFacility;
+    if (local >= 0 && local < w.facilities.areaCount[this.index]) {
+      const start = this.pools.acquire(2 * local, t, service);
+      const bedStart = flags & ADMIT_PLANNED ? this.pools.acquire(2 * local + 1, start, los) : -1;
+      this.completeVisit(e, t, start, bedStart);
+    } else {
+      const shared = f - w.facilities.sharedFirst;
+      ep.arrival[e] = t;
+      ep.flags[e] |= AWAITING_SHARED;
+      this.ledger.sharedRequests++;
+      this.outbox.post(t, 2 * shared, service, flags & ADMIT_PLANNED ? 2 * shared + 1 : -1, los, e);
+    }
+  }
+
+  /** The visit happens at `start` (after any wait); then treatment, admission or referral. */
+  private completeVisit(e: number, arrival: number, start: number, bedStart: number): void {
+    const w = this.world;
+    const ep = this.episodes;
+    const f = ep.facility[e];
+    const tier = w.facilities.tier[f];
+    this.count(C.OUTPATIENT + tier, start);
+    this.count(C.OUTPATIENT_WAIT_DAYS + tier, start, start - arrival);
+    if (this.rural) {
+      this.count(C.COUNTY_RESIDENT_VISITS, start);
+      if (w.facilities.area[f] === this.index) this.count(C.COUNTY_RESIDENT_DOMESTIC_VISITS, start);
+    }
+    if (tier === COUNTY && !(ep.flags[e] & SEEN_AT_COUNTY)) {
+      ep.flags[e] |= SEEN_AT_COUNTY;
+      this.count(C.COUNTY_TIER_EPISODES_SEEN, start);
+    }
+    if (!(ep.flags[e] & CAPABLE_PLANNED)) {
+      this.referUp(e, start, tier);
+      return;
+    }
+    if (ep.flags[e] & ADMIT_PLANNED && bedStart >= 0) {
+      const kind = ep.kind[e];
+      const r = ep.resident[e];
+      ep.flags[e] |= ADMITTED;
+      this.count(C.ADMISSIONS + tier, bedStart);
+      this.count(C.BED_WAIT_DAYS + tier, bedStart, bedStart - start);
+      const cost = ep.lengthOfStay[e] * w.kinds.pricePerDay[kind * TIER_COUNT + tier];
+      const scheme = schemeOf(this.residents.flags[r]);
+      const paid = inpatientOutOfPocket(w.insurance, scheme, tier, cost, this.residents.deductiblePaid[r]);
+      this.residents.deductiblePaid[r] += paid.deductibleUsed;
+      this.fel.push(this.at(bedStart + ep.lengthOfStay[e]), DISCHARGE, e);
+      return;
+    }
+    this.followUpOrEnd(e, start);
+  }
+
+  private followUpOrEnd(e: number, t: number): void {
+    const ep = this.episodes;
+    ep.visitsLeft[e]--;
+    if (ep.visitsLeft[e] <= 0) {
+      this.end(e, t);
+      return;
+    }
+    const kind = ep.kind[e];
+    const mean =
+      ep.flags[e] & REHAB ? this.world.kinds.rehabInterval[kind] : this.world.kinds.intervalDays[kind];
+    const u = this.nextVisitBlock(e)[1];
+    this.fel.push(this.at(t + 1 + exponential(u, mean - 1)), VISIT, e);
+  }
+
+  private nextVisitBlock(e: number): Float64Array {
+    const ep = this.episodes;
+    const step = ep.step[e]++;
+    return this.streams.block(this.residents.firstId + ep.resident[e], PURPOSE_VISIT, ep.serial[e], step);
+  }
+
+  /** The facility cannot treat the episode: refer it up the patient's chain (Wenzhou annex 1). */
+  private referUp(e: number, t: number, tier: number): void {
+    const w = this.world;
+    const ep = this.episodes;
+    this.count(C.UPWARD_REFERRALS, t);
+    if (tier === COUNTY) this.count(C.COUNTY_TIER_REFERRALS_OUT, t);
+    const base = (this.villageOffset + this.residents.home[ep.resident[e]]) * TIER_COUNT;
+    let target = OUT_OF_REGION;
+    for (let up = tier + 1; up < TIER_COUNT; up++) {
+      if (w.facilities.capability[w.catchment.facility[base + up]] >= ep.need[e]) {
+        target = up;
+        break;
+      }
+    }
+    const u = this.nextVisitBlock(e);
+    const { compliance, delayDays } = w.scenario.referral;
+    const uChoice = u[0];
+    const uDelay = u[3];
+    ep.facility[e] = u[2] < compliance ? w.catchment.facility[base + target] : this.choose(e, tier, uChoice);
+    const delay = w.kinds.emergency[ep.kind[e]] ? 0 : exponential(uDelay, delayDays);
+    this.fel.push(this.at(t + delay), VISIT, e);
+  }
+
+  private discharge(e: number, t: number): void {
+    const w = this.world;
+    const ep = this.episodes;
+    const kind = ep.kind[e];
+    const tier = w.facilities.tier[ep.facility[e]];
+    const u = this.streams.block(this.residents.firstId + ep.resident[e], PURPOSE_EPISODE, ep.serial[e], 1);
+    const rehab = u[1] < w.kinds.rehabProbability[kind];
+    const down = u[3] < w.scenario.referral.downward;
+    if (!rehab) {
+      this.followUpOrEnd(e, t);
+      return;
+    }
+    ep.flags[e] |= REHAB;
+    ep.need[e] = 1;
+    ep.visitsLeft[e] = 1 + Math.round(w.kinds.rehabVisits[kind]);
+    if (tier >= COUNTY && down) {
+      this.count(C.DOWNWARD_REFERRALS, t);
+      const base = (this.villageOffset + this.residents.home[ep.resident[e]]) * TIER_COUNT;
+      ep.facility[e] = w.catchment.facility[base + TOWNSHIP];
+    }
+    this.followUpOrEnd(e, t);
+  }
+
+  private end(e: number, t: number): void {
+    const ep = this.episodes;
+    this.count(ep.flags[e] & ADMITTED ? C.ENDED_INPATIENT : C.ENDED_OUTPATIENT, t);
+    this.count(C.EPISODES_ENDED + ep.kind[e], t);
+    ep.release(e);
+  }
+
+  /** Bytes of per-resident and per-episode state (for the memory figures). */
+  get stateBytes(): number {
+    const r = this.residents;
+    return (
+      r.age.byteLength +
+      r.flags.byteLength +
+      r.conditions.byteLength +
+      r.home.byteLength +
+      r.onsetSerial.byteLength +
+      r.deductiblePaid.byteLength +
+      this.fel.byteLength +
+      this.episodes.byteLength
+    );
+  }
+}
+
+/** Triangular variate on [min, max] with the given mode, by inversion. */
+export function triangular(u: number, min: number, mode: number, max: number): number {
+  if (max <= min) return min;
+  const cut = (mode - min) / (max - min);
+  return u < cut
+    ? min + Math.sqrt(u * (max - min) * (mode - min))
+    : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+}

@@ -1,0 +1,89 @@
+/**
+ * Open episodes as columns with a free list: one slot per episode in progress, reused when it
+ * ends. Grows by doubling.
+ */
+export const ADMITTED = 1;
+export const REHAB = 2;
+export const SEEN_AT_COUNTY = 4;
+export const AWAITING_SHARED = 8;
+export const ADMIT_PLANNED = 16;
+export const CAPABLE_PLANNED = 32;
+
+export class EpisodePool {
+  resident = new Int32Array(0);
+  kind = new Uint8Array(0);
+  need = new Uint8Array(0);
+  flags = new Uint8Array(0);
+  visitsLeft = new Int32Array(0);
+  facility = new Int32Array(0);
+  step = new Uint32Array(0);
+  serial = new Uint32Array(0);
+  severity = new Float32Array(0);
+  lengthOfStay = new Float32Array(0);
+  arrival = new Float64Array(0);
+  private nextFree = new Int32Array(0);
+  private freeHead = -1;
+  private used = 0;
+  open = 0;
+
+  constructor(capacity = 1024) {
+    this.resize(Math.max(16, capacity));
+  }
+
+  get byteLength(): number {
+    return this.resident.length * (4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 4);
+  }
+
+  allocate(): number {
+    let slot: number;
+    if (this.freeHead >= 0) {
+      slot = this.freeHead;
+      this.freeHead = this.nextFree[slot];
+    } else {
+      if (this.used === this.resident.length) this.resize(this.resident.length * 2);
+      slot = this.used++;
+    }
+    this.open++;
+    this.flags[slot] = 0;
+    this.step[slot] = 0;
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.nextFree[slot] = this.freeHead;
+    this.freeHead = slot;
+    this.open--;
+  }
+
+  /** Open episodes per kind (for the end-of-run ledger). */
+  openByKind(kinds: number): Float64Array {
+    const out = new Float64Array(kinds);
+    const free = new Uint8Array(this.used);
+    for (let s = this.freeHead; s >= 0; s = this.nextFree[s]) free[s] = 1;
+    for (let s = 0; s < this.used; s++) if (!free[s]) out[this.kind[s]]++;
+    return out;
+  }
+
+  private resize(n: number): void {
+    const grow = <T extends Int32Array | Uint8Array | Uint32Array | Float32Array | Float64Array>(
+      a: T,
+      C: new (n: number) => T,
+    ): T => {
+      const b = new C(n);
+      b.set(a);
+      return b;
+    };
+    this.resident = grow(this.resident, Int32Array);
+    this.kind = grow(this.kind, Uint8Array);
+    this.need = grow(this.need, Uint8Array);
+    this.flags = grow(this.flags, Uint8Array);
+    this.visitsLeft = grow(this.visitsLeft, Int32Array);
+    this.facility = grow(this.facility, Int32Array);
+    this.step = grow(this.step, Uint32Array);
+    this.serial = grow(this.serial, Uint32Array);
+    this.severity = grow(this.severity, Float32Array);
+    this.lengthOfStay = grow(this.lengthOfStay, Float32Array);
+    this.arrival = grow(this.arrival, Float64Array);
+    this.nextFree = grow(this.nextFree, Int32Array);
+  }
+}

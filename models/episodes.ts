@@ -1,0 +1,182 @@
+import { z } from "zod";
+import { AgeScheduleSchema } from "./age-schedule.ts";
+import { type ByTierValues, byTierSchema } from "./by-tier.ts";
+import { CONDITIONS } from "./population.ts";
+
+/**
+ * The episode catalogue: kinds of illness episode as data. Each kind has an incidence by age
+ * (plus extra incidence for residents with given chronic conditions), a severity law, the
+ * capability level it needs, its number of outpatient visits, and admission, length of stay
+ * and price by the tier that treats it.
+ */
+
+const probability = z.number().min(0).max(1);
+const yuan = z.number().min(0);
+
+const TriangularSchema = z
+  .object({ min: probability, mode: probability, max: probability })
+  .strict()
+  .refine((s) => s.min <= s.mode && s.mode <= s.max, { message: "expected min ≤ mode ≤ max" });
+
+export const EpisodeKindSchema = z
+  .object({
+    id: z.string().regex(/^[a-zA-Z][A-Za-z0-9_-]*$/, "expected an identifier (letters, digits, _ or -)"),
+    label: z.string().min(1),
+    source: z.string().default("").describe("Where the numbers come from."),
+    incidence: AgeScheduleSchema.describe("Episodes per person-year by age."),
+    conditionIncidence: z
+      .partialRecord(z.enum(CONDITIONS), z.number().min(0))
+      .default({})
+      .describe("Extra episodes per person-year for residents living with each condition."),
+    emergency: z
+      .boolean()
+      .default(false)
+      .describe("Goes straight to the nearest hospital (county tier or above)."),
+    severity: TriangularSchema.describe("Triangular law of severity (0–1): weight of quality in the choice."),
+    needLevel: z
+      .array(probability)
+      .length(5)
+      .describe("Probability that the episode needs capability level 1…5 (village … provincial)."),
+    visits: z
+      .object({
+        mean: z.number().min(1).describe("Mean outpatient visits (the first plus geometric follow-ups)."),
+        intervalDays: z.number().min(1).describe("Mean days between follow-up visits."),
+      })
+      .strict(),
+    admission: byTierSchema(probability, [0, 0, 0, 0, 0]).describe(
+      "Probability of admission when treated at each tier.",
+    ),
+    lengthOfStayDays: byTierSchema(z.number().min(1), [1, 6.4, 8.9, 10.4, 12]).describe(
+      "Mean length of stay by tier (NHFPC 2015: township centres 6.4, secondary 8.9, tertiary 10.4 days).",
+    ),
+    price: z
+      .object({
+        outpatient: byTierSchema(yuan, [30, 60, 184, 284, 320]).describe(
+          "Yuan per outpatient visit (NHFPC 2015: township 60.1, secondary 184.1, tertiary 283.7).",
+        ),
+        inpatientPerDay: byTierSchema(yuan, [0, 232, 602, 1211, 1400]).describe(
+          "Yuan per inpatient day (NHFPC 2015 cost per stay ÷ length of stay).",
+        ),
+      })
+      .strict()
+      .prefault({}),
+    rehab: z
+      .object({
+        probability: probability.describe(
+          "Probability of needing post-acute rehabilitation after a hospital stay.",
+        ),
+        visits: z.number().min(1).describe("Rehabilitation visits."),
+        intervalDays: z.number().min(1),
+      })
+      .strict()
+      .default({ probability: 0, visits: 1, intervalDays: 7 }),
+  })
+  .strict()
+  .superRefine((k, ctx) => {
+    const total = k.needLevel.reduce((a, b) => a + b, 0);
+    if (Math.abs(total - 1) > 1e-6)
+      ctx.addIssue({
+        code: "custom",
+        path: ["needLevel"],
+        message: `expected probabilities summing to 1, got ${total}`,
+      });
+  });
+export type EpisodeKind = z.infer<typeof EpisodeKindSchema>;
+type EpisodeKindInput = z.input<typeof EpisodeKindSchema>;
+
+const AGES = [0, 5, 15, 45, 60, 65, 75];
+const tiers = (v: number, t: number, c: number, h: number, o: number): ByTierValues => ({
+  village: v,
+  township: t,
+  county: c,
+  tertiary: h,
+  outOfRegion: o,
+});
+
+/**
+ * Default catalogue, shaped to the national 2015 totals: 77.0亿 visits for 1.375 bn people
+ * (5.6 a person-year) and 2.1亿 admissions (15 per 100) (NHFPC statistical bulletin 2015).
+ * The National Health Services Survey 2013 found a two-week illness prevalence of 24% and a
+ * chronic prevalence of 33% among residents 15+, which bounds the incidences below.
+ */
+export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
+  {
+    id: "minor",
+    label: "Common minor illness",
+    source: "NHSS 2013 two-week illness; scaled to NHFPC 2015 visit totals",
+    incidence: { ages: AGES, values: [3.6, 2.2, 1.5, 1.8, 2.1, 2.4, 2.6] },
+    severity: { min: 0, mode: 0.1, max: 0.4 },
+    needLevel: [0.93, 0.07, 0, 0, 0],
+    visits: { mean: 1.5, intervalDays: 3 },
+    admission: tiers(0, 0.01, 0.02, 0.02, 0.02),
+    price: { outpatient: tiers(25, 50, 150, 230, 260) },
+  },
+  {
+    id: "moderate",
+    label: "Acute moderate illness",
+    source: "Calibration guess; NHFPC 2015 admissions 15 per 100",
+    incidence: { ages: AGES, values: [0.5, 0.3, 0.3, 0.45, 0.55, 0.65, 0.8] },
+    severity: { min: 0.2, mode: 0.4, max: 0.8 },
+    needLevel: [0.25, 0.45, 0.25, 0.05, 0],
+    visits: { mean: 2.5, intervalDays: 5 },
+    admission: tiers(0, 0.1, 0.16, 0.2, 0.2),
+  },
+  {
+    id: "emergency",
+    label: "Emergency (stroke, heart attack, trauma)",
+    source: "Calibration guess",
+    incidence: { ages: AGES, values: [0.008, 0.006, 0.008, 0.015, 0.025, 0.035, 0.06] },
+    conditionIncidence: { chd: 0.05, stroke: 0.05, hypertension: 0.01 },
+    emergency: true,
+    severity: { min: 0.7, mode: 0.9, max: 1 },
+    needLevel: [0, 0.05, 0.6, 0.32, 0.03],
+    visits: { mean: 1.5, intervalDays: 14 },
+    admission: tiers(0, 0.5, 0.75, 0.8, 0.8),
+    lengthOfStayDays: tiers(1, 7, 10, 12, 14),
+    rehab: { probability: 0.3, visits: 6, intervalDays: 7 },
+  },
+  {
+    id: "chronicFollowUp",
+    label: "Chronic disease follow-up (prescription renewal, monitoring)",
+    source:
+      "Monthly-to-quarterly follow-up of managed patients (national basic public health service norms: ≥ 4 a year)",
+    incidence: { ages: [0], values: [0] },
+    conditionIncidence: { hypertension: 8, diabetes: 8, copd: 4, chd: 5, stroke: 4 },
+    severity: { min: 0, mode: 0.2, max: 0.5 },
+    needLevel: [0.8, 0.15, 0.05, 0, 0],
+    visits: { mean: 1, intervalDays: 30 },
+    price: { outpatient: tiers(30, 70, 190, 290, 320) },
+  },
+  {
+    id: "complex",
+    label: "Complex or undiagnosed condition",
+    source: "Calibration guess",
+    incidence: { ages: AGES, values: [0.02, 0.015, 0.025, 0.05, 0.07, 0.08, 0.1] },
+    severity: { min: 0.5, mode: 0.8, max: 1 },
+    needLevel: [0, 0, 0.35, 0.55, 0.1],
+    visits: { mean: 3, intervalDays: 10 },
+    admission: tiers(0, 0.2, 0.4, 0.5, 0.6),
+    lengthOfStayDays: tiers(1, 7, 10, 12, 14),
+    price: { outpatient: tiers(30, 80, 250, 400, 450) },
+    rehab: { probability: 0.15, visits: 4, intervalDays: 7 },
+  },
+];
+
+export const EpisodesSchema = z
+  .object({
+    kinds: z
+      .array(EpisodeKindSchema)
+      .min(1)
+      .max(32)
+      .default(() => DEFAULT_EPISODE_KINDS.map((k) => EpisodeKindSchema.parse(k)))
+      .superRefine((kinds, ctx) => {
+        const seen = new Set<string>();
+        kinds.forEach((k, i) => {
+          if (seen.has(k.id))
+            ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate episode kind id "${k.id}"` });
+          seen.add(k.id);
+        });
+      }),
+  })
+  .strict();
+export type EpisodesParams = z.infer<typeof EpisodesSchema>;

@@ -1,0 +1,176 @@
+import { z } from "zod";
+import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT } from "./tiers.ts";
+
+/**
+ * Insurance by scheme: the outpatient reimbursement ladder grassroots → county → city/tertiary
+ * → out-of-region, written as a grassroots rate and the gaps between successive rungs (the
+ * lever of Wenzhou 000:59), and inpatient deductibles (起付线, counted per insurance year) and
+ * rates by tier. No seed gives base rates: they are external and marked as such.
+ */
+
+const rate = z.number().min(0).max(1);
+const points = z.number().min(-100).max(100);
+const yuan = z.number().min(0);
+
+const SchemeSchema = (d: {
+  grassrootsRate: number;
+  gaps: [number, number, number];
+  deductible: [number, number, number, number];
+  inpatientRate: [number, number, number, number];
+}) =>
+  z
+    .object({
+      outpatient: z
+        .object({
+          grassrootsRate: rate
+            .default(d.grassrootsRate)
+            .describe("Outpatient reimbursement at village and township tiers."),
+          gapUnit: z
+            .enum(["points", "relative"])
+            .default("points")
+            .describe(
+              "Gaps as percentage points (default) or as a relative cut of the rung above (DOMAIN.md).",
+            ),
+          gaps: z
+            .object({
+              county: points.default(d.gaps[0]).describe("Grassroots rate minus county-tier rate."),
+              city: points.default(d.gaps[1]).describe("County-tier rate minus tertiary rate."),
+              outOfRegion: points.default(d.gaps[2]).describe("Tertiary rate minus out-of-region rate."),
+            })
+            .strict()
+            .prefault({}),
+        })
+        .strict()
+        .prefault({}),
+      inpatient: z
+        .object({
+          deductible: z
+            .object({
+              township: yuan.default(d.deductible[0]),
+              county: yuan.default(d.deductible[1]),
+              tertiary: yuan.default(d.deductible[2]),
+              outOfRegion: yuan.default(d.deductible[3]),
+            })
+            .strict()
+            .prefault({})
+            .describe("Yearly inpatient deductible (yuan) at each tier."),
+          rate: z
+            .object({
+              township: rate.default(d.inpatientRate[0]),
+              county: rate.default(d.inpatientRate[1]),
+              tertiary: rate.default(d.inpatientRate[2]),
+              outOfRegion: rate.default(d.inpatientRate[3]),
+            })
+            .strict()
+            .prefault({})
+            .describe("Share of inpatient cost above the deductible that the fund pays."),
+        })
+        .strict()
+        .prefault({}),
+    })
+    .strict()
+    .prefault({});
+
+export const InsuranceSchema = z
+  .object({
+    schemes: z
+      .object({
+        // Deductibles: Wenzhou 2014 (seed 000:59) — urban-district employees 600/300/200 yuan at
+        // tertiary/secondary/level-1; residents 700/400/300. Gaps: Wenzhou's minimum ladder, ≥ 10
+        // points for employees and ≥ 5 for residents. Base rates are external: typical 2015
+        // policy rates (employees ~85% inpatient, resident schemes 50–75% falling with tier).
+        employee: SchemeSchema({
+          grassrootsRate: 0.6,
+          gaps: [10, 10, 10],
+          deductible: [200, 300, 600, 1000],
+          inpatientRate: [0.9, 0.85, 0.8, 0.7],
+        }),
+        resident: SchemeSchema({
+          grassrootsRate: 0.5,
+          gaps: [5, 5, 5],
+          deductible: [300, 400, 700, 1200],
+          inpatientRate: [0.85, 0.75, 0.6, 0.5],
+        }),
+        uninsured: SchemeSchema({
+          grassrootsRate: 0,
+          gaps: [0, 0, 0],
+          deductible: [0, 0, 0, 0],
+          inpatientRate: [0, 0, 0, 0],
+        }),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type InsuranceParams = z.infer<typeof InsuranceSchema>;
+type Scheme = InsuranceParams["schemes"]["employee"];
+
+/** Outpatient reimbursement rate per tier for one scheme, from the grassroots rate and the gaps. */
+export function outpatientRates(s: Scheme): Float64Array {
+  const o = s.outpatient;
+  const step = (upper: number, gap: number) =>
+    o.gapUnit === "points" ? upper - gap / 100 : upper * (1 - gap / 100);
+  const g = o.grassrootsRate;
+  const county = step(g, o.gaps.county);
+  const tertiary = step(county, o.gaps.city);
+  const out = step(tertiary, o.gaps.outOfRegion);
+  const clamp = (x: number) => Math.min(1, Math.max(0, x));
+  return Float64Array.from([g, g, county, tertiary, out].map(clamp));
+}
+
+/**
+ * Precomputed per-scheme tables: outpatient rate, inpatient deductible and inpatient rate, each
+ * indexed scheme * TIER_COUNT + tier. The village tier has no beds: its inpatient entries are unused.
+ */
+export interface InsuranceTables {
+  outpatientRate: Float64Array;
+  deductible: Float64Array;
+  inpatientRate: Float64Array;
+}
+
+export function insuranceTables(p: InsuranceParams): InsuranceTables {
+  const schemes = [p.schemes.employee, p.schemes.resident, p.schemes.uninsured];
+  const t: InsuranceTables = {
+    outpatientRate: new Float64Array(3 * TIER_COUNT),
+    deductible: new Float64Array(3 * TIER_COUNT),
+    inpatientRate: new Float64Array(3 * TIER_COUNT),
+  };
+  schemes.forEach((s, i) => {
+    t.outpatientRate.set(outpatientRates(s), i * TIER_COUNT);
+    const d = s.inpatient.deductible;
+    const r = s.inpatient.rate;
+    t.deductible.set([d.township, d.township, d.county, d.tertiary, d.outOfRegion], i * TIER_COUNT);
+    t.inpatientRate.set([r.township, r.township, r.county, r.tertiary, r.outOfRegion], i * TIER_COUNT);
+  });
+  return t;
+}
+
+/** Out-of-pocket yuan for an outpatient visit. */
+export function outpatientOutOfPocket(
+  t: InsuranceTables,
+  scheme: number,
+  tier: number,
+  price: number,
+): number {
+  return price * (1 - t.outpatientRate[scheme * TIER_COUNT + tier]);
+}
+
+/**
+ * Out-of-pocket yuan for a stay costing `cost`, given the deductible already paid this
+ * insurance year: the patient pays the rest of the tier's deductible, then the uncovered share.
+ * Returns the out-of-pocket; `deductibleUsed` receives the part of the deductible paid now.
+ */
+export function inpatientOutOfPocket(
+  t: InsuranceTables,
+  scheme: number,
+  tier: number,
+  cost: number,
+  deductiblePaid: number,
+): { outOfPocket: number; deductibleUsed: number } {
+  const i = scheme * TIER_COUNT + tier;
+  const remaining = Math.max(0, t.deductible[i] - deductiblePaid);
+  const deductibleUsed = Math.min(cost, remaining);
+  return { outOfPocket: deductibleUsed + (cost - deductibleUsed) * (1 - t.inpatientRate[i]), deductibleUsed };
+}
+
+export const TIER_OF_RUNG = { county: COUNTY, tertiary: TERTIARY, outOfRegion: OUT_OF_REGION };

@@ -1,0 +1,177 @@
+import type {
+  MonthlyPoint,
+  RunMetrics,
+  Spread,
+  TargetScore,
+  YearSummary,
+} from "../reports/metrics-schema.ts";
+import * as C from "./counters.ts";
+import { OUTCOME_NAMES } from "./counters.ts";
+import type { Scenario } from "./scenario.ts";
+import { scoreTarget, TARGET_CATALOGUE } from "./targets.ts";
+import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TIER_NAMES, TOWNSHIP, VILLAGE } from "./tiers.ts";
+
+/** Counters of one replication, summed over partitions in their fixed order. */
+export interface ReplicationCounts {
+  /** [month × COUNTER_COUNT], months of the run plus one for events after the horizon. */
+  counters: Float64Array;
+  /** Episodes still open when the run stopped, per kind. */
+  openByKind: Float64Array;
+  sharedRequests: number;
+  sharedResults: number;
+}
+
+const byTier = (f: (tier: number) => number) =>
+  Object.fromEntries(TIER_NAMES.map((name, tier) => [name, f(tier)])) as Record<
+    (typeof TIER_NAMES)[number],
+    number
+  >;
+
+function spread(values: number[]): Spread {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, sd, min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** Sums counter c over months [from, to). */
+function total(counters: Float64Array, c: number, from: number, to: number): number {
+  let s = 0;
+  for (let m = from; m < to; m++) s += counters[m * C.COUNTER_COUNT + c];
+  return s;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+
+/** Headline rates of one replication over months [from, to). */
+function yearRates(x: Float64Array, from: number, to: number, population: number) {
+  const visits = TIER_NAMES.map((_, tier) => total(x, C.OUTPATIENT + tier, from, to));
+  const all = visits.reduce((a, b) => a + b, 0);
+  const admissions = TIER_NAMES.map((_, tier) => total(x, C.ADMISSIONS + tier, from, to));
+  return {
+    visits,
+    admissions,
+    all,
+    grassrootsShare: ratio(visits[VILLAGE] + visits[TOWNSHIP], all),
+    hospitalShare: ratio(visits[COUNTY] + visits[TERTIARY] + visits[OUT_OF_REGION], all),
+    countyDomesticRate: ratio(
+      total(x, C.COUNTY_RESIDENT_DOMESTIC_VISITS, from, to),
+      total(x, C.COUNTY_RESIDENT_VISITS, from, to),
+    ),
+    countyHospitalReferralOutRate: ratio(
+      total(x, C.COUNTY_TIER_REFERRALS_OUT, from, to),
+      total(x, C.COUNTY_TIER_EPISODES_SEEN, from, to),
+    ),
+    visitsPerPersonYear: ratio(all, population),
+    admissionsPer100: ratio(100 * admissions.reduce((a, b) => a + b, 0), population),
+  };
+}
+
+export function buildMetrics(
+  scenario: Scenario,
+  kindIds: string[],
+  reps: ReplicationCounts[],
+  version: string,
+): RunMetrics {
+  const { years, population, seed, startYear } = scenario.run;
+  const months = years * 12;
+  const from = months - 12;
+  const R = reps.length;
+  const mean = (f: (r: ReplicationCounts) => number) => reps.reduce((s, r) => s + f(r), 0) / R;
+  const rates = reps.map((r) => yearRates(r.counters, from, months, population));
+  const m = <K extends keyof (typeof rates)[0]>(k: K) => rates.reduce((s, r) => s + (r[k] as number), 0) / R;
+  const sumRange = (c: number) => mean((r) => total(r.counters, c, from, months));
+
+  const visitsByTier = byTier((t) => rates.reduce((s, r) => s + r.visits[t], 0) / R);
+  const admissionsByTier = byTier((t) => rates.reduce((s, r) => s + r.admissions[t], 0) / R);
+  const summary: YearSummary = {
+    year: years,
+    label: String(startYear + years - 1),
+    visitsByTier,
+    outpatientVisitsByTier: visitsByTier,
+    admissionsByTier,
+    totalVisits: m("all"),
+    visitsPerPersonYear: m("visitsPerPersonYear"),
+    grassrootsShare: m("grassrootsShare"),
+    hospitalShare: m("hospitalShare"),
+    countyDomesticRate: m("countyDomesticRate"),
+    countyHospitalReferralOutRate: m("countyHospitalReferralOutRate"),
+    upwardReferrals: sumRange(C.UPWARD_REFERRALS),
+    downwardReferrals: sumRange(C.DOWNWARD_REFERRALS),
+    admissionsPer100: m("admissionsPer100"),
+    meanOutpatientWaitDaysByTier: byTier((t) =>
+      ratio(sumRange(C.OUTPATIENT_WAIT_DAYS + t), rates.reduce((s, r) => s + r.visits[t], 0) / R),
+    ),
+    episodes: {
+      started: kindIds.reduce((s, _, k) => s + sumRange(C.EPISODES_STARTED + k), 0),
+      byOutcome: {
+        [OUTCOME_NAMES[0]]: sumRange(C.ENDED_OUTPATIENT),
+        [OUTCOME_NAMES[1]]: sumRange(C.ENDED_INPATIENT),
+      },
+      byKind: Object.fromEntries(kindIds.map((id, k) => [id, sumRange(C.EPISODES_STARTED + k)])),
+    },
+    spread: Object.fromEntries(
+      (
+        [
+          "grassrootsShare",
+          "countyDomesticRate",
+          "countyHospitalReferralOutRate",
+          "visitsPerPersonYear",
+        ] as const
+      ).map((k) => [k, spread(rates.map((r) => r[k]))]),
+    ),
+  };
+
+  const targets: TargetScore[] = scenario.targets.map((id) => {
+    const def = TARGET_CATALOGUE.find((t) => t.id === id);
+    if (!def) throw new Error(`unknown target ${id}`);
+    const value = summary[def.metric];
+    return { ...def, value, met: scoreTarget(def, value) };
+  });
+
+  const monthly: MonthlyPoint[] = [];
+  for (let month = 0; month < months; month++) {
+    const v = TIER_NAMES.map((_, t) => mean((r) => r.counters[month * C.COUNTER_COUNT + C.OUTPATIENT + t]));
+    const all = v.reduce((a, b) => a + b, 0);
+    monthly.push({
+      month,
+      date: `${startYear + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, "0")}`,
+      visitsByTier: byTier((t) => v[t]),
+      grassrootsShare: ratio(v[VILLAGE] + v[TOWNSHIP], all),
+    });
+  }
+
+  // Ledger over the whole run and all replications: every episode started has ended in exactly
+  // one outcome or is still open; every shared request got its result.
+  const whole = (c: number) => reps.reduce((s, r) => s + total(r.counters, c, 0, months + 1), 0);
+  const started = kindIds.reduce((s, _, k) => s + whole(C.EPISODES_STARTED + k), 0);
+  const ended = kindIds.reduce((s, _, k) => s + whole(C.EPISODES_ENDED + k), 0);
+  const open = reps.reduce((s, r) => s + r.openByKind.reduce((a, b) => a + b, 0), 0);
+  const ledger = {
+    episodesStarted: started,
+    episodesEnded: ended,
+    episodesEndedOutpatient: whole(C.ENDED_OUTPATIENT),
+    episodesEndedInpatient: whole(C.ENDED_INPATIENT),
+    episodesOpenAtEnd: open,
+    outpatientVisits: TIER_NAMES.reduce((s, _, t) => s + whole(C.OUTPATIENT + t), 0),
+    admissions: TIER_NAMES.reduce((s, _, t) => s + whole(C.ADMISSIONS + t), 0),
+    sharedRequests: reps.reduce((s, r) => s + r.sharedRequests, 0),
+    sharedResults: reps.reduce((s, r) => s + r.sharedResults, 0),
+  };
+
+  return {
+    tiersim: version,
+    scenario: { name: scenario.name, description: scenario.description },
+    seed,
+    replications: R,
+    population,
+    years,
+    startYear,
+    summary,
+    targets,
+    monthly,
+    ledger,
+  };
+}
+
+export { TIER_COUNT };

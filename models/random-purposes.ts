@@ -1,0 +1,9 @@
+/**
+ * What each random block decides: the `purpose` word of a stream address
+ * (agent, purpose, counter, step). A new decision gets a new purpose, so adding it shifts no
+ * existing draw.
+ */
+export const PURPOSE_POPULATION = 1; // counter: attribute group, step: block within it
+export const PURPOSE_ONSET = 2; // counter: the resident's episode serial
+export const PURPOSE_EPISODE = 3; // counter: episode serial, step: block of episode traits
+export const PURPOSE_VISIT = 4; // counter: episode serial, step: visit number within the episode

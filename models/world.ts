@@ -1,0 +1,147 @@
+import { tabulateByAge } from "./age-schedule.ts";
+import { byTierArray } from "./by-tier.ts";
+import type { EpisodeKind } from "./episodes.ts";
+import { type Catchment, type Facilities, placeFacilities } from "./facilities.ts";
+import { buildGeography, type Geography } from "./geography.ts";
+import { type InsuranceTables, insuranceTables } from "./insurance.ts";
+import { CONDITIONS, type PopulationTables, populationTables } from "./population.ts";
+import type { Scenario } from "./scenario.ts";
+import { TIER_COUNT } from "./tiers.ts";
+
+/**
+ * The world a run simulates, built from the scenario by pure functions: geography, facilities
+ * and their catchments, and the lookup tables the hot loop reads. Every worker builds the same
+ * world from the same scenario; nothing here is random.
+ */
+export interface KindTables {
+  count: number;
+  ids: string[];
+  /** Cumulative onset rate per (age, condition mask) and kind: [(age * 32 + mask) * count + k]. */
+  onsetCumulative: Float64Array;
+  emergency: Uint8Array;
+  severityMin: Float64Array;
+  severityMode: Float64Array;
+  severityMax: Float64Array;
+  /** Cumulative need-level probabilities: [k * 5 + level-1]. */
+  needCumulative: Float64Array;
+  visitsMean: Float64Array;
+  intervalDays: Float64Array;
+  /** [k * TIER_COUNT + tier] */
+  admission: Float64Array;
+  lengthOfStay: Float64Array;
+  priceOutpatient: Float64Array;
+  pricePerDay: Float64Array;
+  rehabProbability: Float64Array;
+  rehabVisits: Float64Array;
+  rehabInterval: Float64Array;
+}
+
+export interface World {
+  scenario: Scenario;
+  population: number;
+  geography: Geography;
+  facilities: Facilities;
+  catchment: Catchment;
+  kinds: KindTables;
+  insurance: InsuranceTables;
+  populationTables: PopulationTables;
+  /** Outpatient service time (days) per facility: one doctor's share of a day per visit. */
+  outpatientService: Float64Array;
+}
+
+const MASKS = 1 << CONDITIONS.length;
+
+export function kindTables(kinds: EpisodeKind[]): KindTables {
+  const K = kinds.length;
+  const perTier = () => new Float64Array(K * TIER_COUNT);
+  const t: KindTables = {
+    count: K,
+    ids: kinds.map((k) => k.id),
+    onsetCumulative: new Float64Array(121 * MASKS * K),
+    emergency: new Uint8Array(K),
+    severityMin: new Float64Array(K),
+    severityMode: new Float64Array(K),
+    severityMax: new Float64Array(K),
+    needCumulative: new Float64Array(K * 5),
+    visitsMean: new Float64Array(K),
+    intervalDays: new Float64Array(K),
+    admission: perTier(),
+    lengthOfStay: perTier(),
+    priceOutpatient: perTier(),
+    pricePerDay: perTier(),
+    rehabProbability: new Float64Array(K),
+    rehabVisits: new Float64Array(K),
+    rehabInterval: new Float64Array(K),
+  };
+  const byAge = kinds.map((k) => tabulateByAge(k.incidence));
+  for (let age = 0; age <= 120; age++) {
+    for (let mask = 0; mask < MASKS; mask++) {
+      let acc = 0;
+      kinds.forEach((k, i) => {
+        let rate = byAge[i][age];
+        CONDITIONS.forEach((c, ci) => {
+          if (mask & (1 << ci)) rate += k.conditionIncidence[c] ?? 0;
+        });
+        acc += rate;
+        t.onsetCumulative[(age * MASKS + mask) * K + i] = acc;
+      });
+    }
+  }
+  kinds.forEach((k, i) => {
+    t.emergency[i] = k.emergency ? 1 : 0;
+    t.severityMin[i] = k.severity.min;
+    t.severityMode[i] = k.severity.mode;
+    t.severityMax[i] = k.severity.max;
+    let acc = 0;
+    k.needLevel.forEach((p, l) => {
+      acc += p;
+      t.needCumulative[i * 5 + l] = acc;
+    });
+    t.needCumulative[i * 5 + 4] = 1;
+    t.visitsMean[i] = k.visits.mean;
+    t.intervalDays[i] = k.visits.intervalDays;
+    t.admission.set(byTierArray(k.admission), i * TIER_COUNT);
+    t.lengthOfStay.set(byTierArray(k.lengthOfStayDays), i * TIER_COUNT);
+    t.priceOutpatient.set(byTierArray(k.price.outpatient), i * TIER_COUNT);
+    t.pricePerDay.set(byTierArray(k.price.inpatientPerDay), i * TIER_COUNT);
+    t.rehabProbability[i] = k.rehab.probability;
+    t.rehabVisits[i] = k.rehab.visits;
+    t.rehabInterval[i] = k.rehab.intervalDays;
+  });
+  return t;
+}
+
+export function buildWorld(scenario: Scenario): World {
+  const population = scenario.run.population;
+  const geography = buildGeography(scenario.geography, population);
+  const { facilities, catchment } = placeFacilities(scenario.facilities, geography, scenario.geography);
+  const outpatientService = new Float64Array(facilities.count);
+  const f = scenario.facilities;
+  const perDoctor = [f.village, f.township, f.county, f.tertiary].map((p) => p.visitsPerDoctorPerDay);
+  for (let i = 0; i < facilities.count; i++) {
+    const tier = facilities.tier[i];
+    outpatientService[i] = tier < perDoctor.length ? f.outpatientServiceDays / perDoctor[tier] : 0;
+  }
+  return {
+    scenario,
+    population,
+    geography,
+    facilities,
+    catchment,
+    kinds: kindTables(scenario.episodes.kinds),
+    insurance: insuranceTables(scenario.insurance),
+    populationTables: populationTables(scenario.population),
+    outpatientService,
+  };
+}
+
+/** Server counts of the shared pools: [outpatient doctors, beds] per shared facility. */
+export function sharedPoolServers(world: World): number[] {
+  const f = world.facilities;
+  const out: number[] = [];
+  for (let i = 0; i < f.sharedCount; i++) {
+    const id = f.sharedFirst + i;
+    out.push(f.dailyCapacity[id] > 0 ? f.doctors[id] : 0, f.dailyCapacity[id] > 0 ? f.beds[id] : 0);
+  }
+  return out;
+}

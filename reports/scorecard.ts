@@ -1,0 +1,71 @@
+/**
+ * The few lines a run prints to the terminal: headline figures and one line per target.
+ * Plain text unless asked for colour; control characters from the scenario are neutralised so a
+ * scenario name cannot move the cursor or recolour the terminal.
+ */
+import { comparatorSymbol, formatMetricValue, HEADLINE_METRICS } from "./headline-metrics.ts";
+import type { RunMetrics } from "./metrics-schema.ts";
+import { formatCount } from "./number-format.ts";
+
+export interface ScorecardOptions {
+  /** Colour ✓ green and ✗ red with ANSI escapes. Off by default. */
+  color?: boolean;
+}
+
+const GREEN = "\u001b[32m";
+const RED = "\u001b[31m";
+const RESET_COLOR = "\u001b[39m";
+
+/** Replaces control characters (escapes, newlines, tabs …) with U+FFFD so text stays on its line. */
+export function terminalSafe(text: string): string {
+  return text.replace(/\p{Cc}/gu, "\uFFFD");
+}
+
+function columnWidth(values: readonly string[]): number {
+  return Math.max(0, ...values.map((value) => value.length));
+}
+
+export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): string {
+  const paint = (text: string, color: string) => (options.color ? `${color}${text}${RESET_COLOR}` : text);
+  const lastYear = m.startYear + m.years - 1;
+  const lines = [
+    `tiersim ${terminalSafe(m.tiersim)} · ${terminalSafe(m.scenario.name)}`,
+    `seed ${m.seed} · ${formatCount(m.replications)} replications · population ${formatCount(m.population)} · ` +
+      `${m.startYear}–${lastYear} · summary year ${terminalSafe(m.summary.label)}`,
+    "",
+  ];
+
+  const headline = HEADLINE_METRICS.map((metric) => ({
+    label: metric.label,
+    value: formatMetricValue(metric.key, m.summary[metric.key] as number),
+  }));
+  const labelWidth = columnWidth(headline.map((entry) => entry.label));
+  const valueWidth = columnWidth(headline.map((entry) => entry.value));
+  for (const { label, value } of headline) {
+    lines.push(`  ${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`);
+  }
+
+  if (m.targets.length > 0) {
+    const met = m.targets.filter((target) => target.met).length;
+    const rows = m.targets.map((target) => ({
+      mark: target.met ? paint("✓", GREEN) : paint("✗", RED),
+      id: terminalSafe(target.id),
+      value: formatMetricValue(target.metric, target.value),
+      target: `${comparatorSymbol(target.comparator)} ${formatMetricValue(target.metric, target.target)}`,
+    }));
+    const idWidth = columnWidth(rows.map((entry) => entry.id));
+    const simulatedWidth = columnWidth(["simulated", ...rows.map((entry) => entry.value)]);
+    const targetWidth = columnWidth(["target", ...rows.map((entry) => entry.target)]);
+    lines.push(
+      "",
+      `Targets: ${met} of ${m.targets.length} met`,
+      `     ${"".padEnd(idWidth)}  ${"simulated".padStart(simulatedWidth)}  ${"target".padStart(targetWidth)}`,
+    );
+    for (const entry of rows) {
+      lines.push(
+        `  ${entry.mark}  ${entry.id.padEnd(idWidth)}  ${entry.value.padStart(simulatedWidth)}  ${entry.target.padStart(targetWidth)}`,
+      );
+    }
+  }
+  return `${lines.join("\n").replace(/ +$/gm, "")}\n`;
+}

@@ -1,0 +1,90 @@
+import { CarePathway } from "../models/care-pathway.ts";
+import type { Scenario } from "../models/scenario.ts";
+import { buildWorld, sharedPoolServers, type World } from "../models/world.ts";
+import { Barrier } from "./barrier.ts";
+import { runGroup } from "./group-runner.ts";
+import { RandomStreams } from "./random/streams.ts";
+import { ServerPools } from "./server-pools.ts";
+
+/**
+ * One task of a run: a replication's partitions that one thread simulates. Plain data and
+ * SharedArrayBuffers only, so it can cross to a worker thread; `executeGroup` runs it the same
+ * way in the main thread or a worker.
+ */
+export interface GroupTask {
+  scenario: Scenario;
+  replication: number;
+  partitions: number[];
+  /** [partition][parity] for all partitions of the replication. */
+  outboxBuffers: SharedArrayBuffer[][];
+  outboxCounts: SharedArrayBuffer;
+  barrier: SharedArrayBuffer;
+  parties: number;
+  /** Position of this group among the replication's groups. */
+  groupIndex: number;
+  /** Int32Array over this buffer: days completed, per group (for progress and failure reports). */
+  progress: SharedArrayBuffer;
+  /** Report shared-pool statistics (one group per replication does). */
+  reportShared: boolean;
+  /** Test hook: throw inside this partition on this day. */
+  injectFault?: { partition: number; day: number; kind: "throw" | "exit" };
+}
+
+export interface GroupResult {
+  replication: number;
+  partitions: number[];
+  counters: Float64Array[];
+  openByKind: Float64Array[];
+  sharedRequests: number[];
+  sharedResults: number[];
+  stateBytes: number;
+  residents: number;
+  events: number;
+  shared?: { served: Float64Array; waitSum: Float64Array; busySum: Float64Array };
+}
+
+export function executeGroup(task: GroupTask, world: World = buildWorld(task.scenario)): GroupResult {
+  const months = task.scenario.run.years * 12;
+  const days = task.scenario.run.years * 365;
+  const streams = new RandomStreams(task.scenario.run.seed, task.replication);
+  const models = task.partitions.map((p) => new CarePathway(p, world, streams, months));
+  if (task.injectFault) {
+    const fault = task.injectFault;
+    const target = models.find((m) => m.index === fault.partition);
+    if (target) {
+      const original = target.beginDay.bind(target);
+      target.beginDay = (day: number) => {
+        if (day === fault.day) {
+          if (fault.kind === "exit") process.exit(70);
+          throw new Error("injected fault");
+        }
+        original(day);
+      };
+    }
+  }
+  const sharedPools = new ServerPools(sharedPoolServers(world));
+  const progress = new Int32Array(task.progress);
+  const events = runGroup({
+    models,
+    outboxBuffers: task.outboxBuffers,
+    outboxCounts: new Int32Array(task.outboxCounts),
+    sharedPools,
+    days,
+    barrier: new Barrier(task.parties, task.barrier),
+    onDayDone: (day) => Atomics.store(progress, task.groupIndex, day + 1),
+  });
+  return {
+    replication: task.replication,
+    partitions: task.partitions,
+    counters: models.map((m) => m.counters),
+    openByKind: models.map((m) => m.episodes.openByKind(world.kinds.count)),
+    sharedRequests: models.map((m) => m.ledger.sharedRequests),
+    sharedResults: models.map((m) => m.ledger.sharedResults),
+    stateBytes: models.reduce((s, m) => s + m.stateBytes, 0),
+    residents: models.reduce((s, m) => s + m.residents.count, 0),
+    events,
+    shared: task.reportShared
+      ? { served: sharedPools.served, waitSum: sharedPools.waitSum, busySum: sharedPools.busySum }
+      : undefined,
+  };
+}

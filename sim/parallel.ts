@@ -1,0 +1,146 @@
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import type { Scenario } from "../models/scenario.ts";
+import type { World } from "../models/world.ts";
+import { Barrier } from "./barrier.ts";
+import { executeGroup, type GroupResult, type GroupTask } from "./execute-group.ts";
+
+/**
+ * Plans and executes the tasks of a run. Partitions are the unit of work and of randomness;
+ * threads only decide which partitions share a thread, so results do not depend on them.
+ * - threads = 1: every replication runs in the calling thread;
+ * - replications ≥ threads: each replication is one task, replications run side by side;
+ * - otherwise each replication's partitions are split into groups run by concurrent workers
+ *   that meet at a barrier every simulated day.
+ */
+export interface ExecuteOptions {
+  threads?: number;
+  onProgress?: (daysDone: number, daysTotal: number) => void;
+  injectFault?: GroupTask["injectFault"];
+}
+
+export class RunFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RunFailure";
+  }
+}
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/** Splits partitions into `groups` contiguous groups of roughly equal population. */
+export function planGroups(populations: number[], groups: number): number[][] {
+  const total = populations.reduce((a, b) => a + b, 0);
+  const out: number[][] = [];
+  let current: number[] = [];
+  let acc = 0;
+  populations.forEach((pop, p) => {
+    current.push(p);
+    acc += pop;
+    const remainingPartitions = populations.length - p - 1;
+    const remainingGroups = groups - out.length - 1;
+    if (
+      remainingGroups > 0 &&
+      (acc >= (total * (out.length + 1)) / groups || remainingPartitions === remainingGroups)
+    ) {
+      out.push(current);
+      current = [];
+    }
+  });
+  if (current.length) out.push(current);
+  return out;
+}
+
+function makeTasks(scenario: Scenario, world: World, replication: number, groups: number): GroupTask[] {
+  const P = world.geography.areas.length;
+  const plan = planGroups(
+    world.geography.areas.map((a) => a.population),
+    Math.max(1, Math.min(groups, P)),
+  );
+  const outboxBuffers = Array.from({ length: P }, () => [
+    new SharedArrayBuffer(8 * 6 * 1024, { maxByteLength: 512 * 1024 * 1024 }),
+    new SharedArrayBuffer(8 * 6 * 1024, { maxByteLength: 512 * 1024 * 1024 }),
+  ]);
+  const outboxCounts = new SharedArrayBuffer(4 * 2 * P);
+  const barrier = new Barrier(plan.length).buffer;
+  const progress = new SharedArrayBuffer(4 * plan.length);
+  return plan.map((partitions, groupIndex) => ({
+    scenario,
+    replication,
+    partitions,
+    outboxBuffers,
+    outboxCounts,
+    barrier,
+    parties: plan.length,
+    groupIndex,
+    progress,
+    reportShared: groupIndex === 0,
+  }));
+}
+
+export async function executeRun(
+  scenario: Scenario,
+  world: World,
+  options: ExecuteOptions = {},
+): Promise<GroupResult[]> {
+  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  const R = scenario.run.replications;
+  const days = scenario.run.years * 365;
+  if (threads === 1) {
+    const results: GroupResult[] = [];
+    for (let r = 0; r < R; r++) {
+      const [task] = makeTasks(scenario, world, r, 1);
+      if (options.injectFault) task.injectFault = options.injectFault;
+      results.push(executeGroup(task, world));
+      options.onProgress?.((r + 1) * days, R * days);
+    }
+    return results;
+  }
+  const workerFile = new URL(`./worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+  const pool = new Piscina({
+    filename: fileURLToPath(workerFile),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 1000,
+    execArgv: workerFile.pathname.endsWith(".ts") ? ["--import", "tsx"] : [],
+  });
+  try {
+    const results: GroupResult[] = [];
+    const runBatch = async (tasks: GroupTask[]) => {
+      if (options.injectFault) for (const t of tasks) t.injectFault = options.injectFault;
+      const settled = await Promise.allSettled(tasks.map((t) => pool.run(t) as Promise<GroupResult>));
+      const failed = settled.findIndex((s) => s.status === "rejected");
+      if (failed >= 0) {
+        // Wake any worker still waiting at the barrier, then report the first failure.
+        for (const t of tasks) new Barrier(t.parties, t.barrier).abort(-1, -1);
+        const reasons = settled.flatMap((s, i) =>
+          s.status === "rejected" ? [describeFailure(tasks[i], s.reason)] : [],
+        );
+        throw new RunFailure(reasons.find((r) => !r.includes("run aborted")) ?? reasons[0]);
+      }
+      for (const s of settled) if (s.status === "fulfilled") results.push(s.value);
+    };
+    if (R >= threads) {
+      await runBatch(Array.from({ length: R }, (_, r) => makeTasks(scenario, world, r, 1)[0]));
+      options.onProgress?.(R * days, R * days);
+    } else {
+      for (let r = 0; r < R; r++) {
+        await runBatch(makeTasks(scenario, world, r, Math.floor(threads / 1)));
+        options.onProgress?.((r + 1) * days, R * days);
+      }
+    }
+    return results;
+  } finally {
+    await pool.destroy();
+  }
+}
+
+function describeFailure(task: GroupTask, reason: unknown): string {
+  const message = reason instanceof Error ? reason.message : String(reason);
+  if (/partition \d+ failed on simulated day/.test(message)) return message;
+  const day = new Int32Array(task.progress)[task.groupIndex];
+  return `worker running partitions ${task.partitions.join(", ")} (replication ${task.replication}) stopped on simulated day ${day}: ${message}`;
+}

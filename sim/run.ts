@@ -1,0 +1,82 @@
+/**
+ * The read-first pipeline: scenario → world → partitions → run → collect → metrics.
+ * The CLI is a thin shell around `runScenario`; tests call it directly.
+ */
+import { COUNTER_COUNT } from "../models/counters.ts";
+import { buildMetrics, type ReplicationCounts } from "../models/metrics.ts";
+import type { Scenario } from "../models/scenario.ts";
+import { buildWorld } from "../models/world.ts";
+import type { RunMetrics } from "../reports/metrics-schema.ts";
+import type { GroupResult } from "./execute-group.ts";
+import { type ExecuteOptions, executeRun } from "./parallel.ts";
+import { TIERSIM_VERSION } from "./version.ts";
+
+export interface RunPerformance {
+  wallSeconds: number;
+  events: number;
+  residents: number;
+  /** Bytes of resident, episode and event-list state at the end of the run (all replications). */
+  stateBytes: number;
+  threads: number;
+}
+
+export interface RunOutcome {
+  metrics: RunMetrics;
+  performance: RunPerformance;
+}
+
+export async function runScenario(scenario: Scenario, options: ExecuteOptions = {}): Promise<RunOutcome> {
+  const started = performance.now();
+  // 1. The world: geography, facilities, catchments and lookup tables, from the scenario alone.
+  const world = buildWorld(scenario);
+  // 2. Run every replication's partitions (in this thread or on the worker pool).
+  const groups = await executeRun(scenario, world, options);
+  // 3. Collect: sum each replication's partitions in partition order.
+  const reps = collectReplications(groups, scenario.run.replications, scenario.run.years * 12);
+  // 4. Metrics and target scores.
+  const metrics = buildMetrics(scenario, world.kinds.ids, reps, TIERSIM_VERSION);
+  return {
+    metrics,
+    performance: {
+      wallSeconds: (performance.now() - started) / 1000,
+      events: groups.reduce((s, g) => s + g.events, 0),
+      residents: scenario.run.population,
+      stateBytes: groups.reduce((s, g) => s + g.stateBytes, 0),
+      threads: options.threads ?? 0,
+    },
+  };
+}
+
+function collectReplications(
+  groups: GroupResult[],
+  replications: number,
+  months: number,
+): ReplicationCounts[] {
+  const reps: ReplicationCounts[] = [];
+  for (let r = 0; r < replications; r++) {
+    const parts = groups
+      .filter((g) => g.replication === r)
+      .flatMap((g) =>
+        g.partitions.map((p, i) => ({
+          p,
+          counters: g.counters[i],
+          open: g.openByKind[i],
+          requests: g.sharedRequests[i],
+          results: g.sharedResults[i],
+        })),
+      )
+      .sort((a, b) => a.p - b.p);
+    const counters = new Float64Array((months + 1) * COUNTER_COUNT);
+    const openByKind = new Float64Array(parts[0]?.open.length ?? 0);
+    let sharedRequests = 0;
+    let sharedResults = 0;
+    for (const part of parts) {
+      for (let i = 0; i < counters.length; i++) counters[i] += part.counters[i];
+      for (let k = 0; k < openByKind.length; k++) openByKind[k] += part.open[k];
+      sharedRequests += part.requests;
+      sharedResults += part.results;
+    }
+    reps.push({ counters, openByKind, sharedRequests, sharedResults });
+  }
+  return reps;
+}

@@ -15,7 +15,7 @@ import {
   SEEN_AT_COUNTY,
 } from "./episode-pool.ts";
 import { inpatientOutOfPocket } from "./insurance.ts";
-import { type Residents, schemeOf } from "./population.ts";
+import { FLAG_MALE, type Residents, schemeOf } from "./population.ts";
 import { synthesizeResidents } from "./population-synthesis.ts";
 import { PURPOSE_EPISODE, PURPOSE_ONSET, PURPOSE_VISIT } from "./random-purposes.ts";
 import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
@@ -89,8 +89,13 @@ export class CarePathway implements PartitionModel {
   /** Total onset rate of resident r (episodes per year), converted to per day. */
   private onsetTotal(r: number, K: number): number {
     const res = this.residents;
-    const row = (res.age[r] * CONDITION_MASKS + res.conditions[r]) * K;
+    const row = this.onsetRow(r) * K;
     return this.world.kinds.onsetCumulative[row + K - 1] / C.DAYS_PER_YEAR;
+  }
+
+  private onsetRow(r: number): number {
+    const res = this.residents;
+    return ((res.flags[r] & FLAG_MALE) * 121 + res.age[r]) * CONDITION_MASKS + res.conditions[r];
   }
 
   beginDay(day: number): void {
@@ -129,7 +134,7 @@ export class CarePathway implements PartitionModel {
     const K = kinds.count;
     const id = res.firstId + r;
     const serial = res.onsetSerial[r];
-    const row = (res.age[r] * CONDITION_MASKS + res.conditions[r]) * K;
+    const row = this.onsetRow(r) * K;
     const kind = pickCumulative(
       this.streams.block(id, PURPOSE_ONSET, serial, 0)[1],
       kinds.onsetCumulative,
@@ -222,7 +227,8 @@ export class CarePathway implements PartitionModel {
     if (capable) {
       flags |= CAPABLE_PLANNED;
       const hasBeds = w.facilities.beds[f] > 0 || tier === OUT_OF_REGION;
-      if (hasBeds && !(flags & (ADMITTED | REHAB))) {
+      const admissionDue = !w.kinds.admitAtLast[kind] || ep.visitsLeft[e] <= 1;
+      if (hasBeds && admissionDue && !(flags & (ADMITTED | REHAB))) {
         const id = this.residents.firstId + ep.resident[e];
         const u = this.streams.block(id, PURPOSE_EPISODE, ep.serial[e], 0)[3];
         if (u < w.kinds.admission[kind * TIER_COUNT + tier]) {

@@ -27,7 +27,7 @@ export const ChoiceSchema = z
     qualityWeight: z
       .number()
       .min(0)
-      .default(8)
+      .default(10)
       .describe("Utility per unit of perceived quality at full severity."),
     qualityFloor: z
       .number()
@@ -35,7 +35,7 @@ export const ChoiceSchema = z
       .max(1)
       .default(0.25)
       .describe("Share of the quality weight that applies even at zero severity."),
-    tierConstant: byTierSchema(z.number(), [0.3, 0, 0, 0, -1]).describe(
+    tierConstant: byTierSchema(z.number(), [0.2, 0, 0, 0.9, -1]).describe(
       "Alternative-specific constants (habit, convenience beyond travel), calibration parameters.",
     ),
   })

@@ -28,6 +28,13 @@ export const EpisodeKindSchema = z
       .partialRecord(z.enum(CONDITIONS), z.number().min(0))
       .default({})
       .describe("Extra episodes per person-year for residents living with each condition."),
+    sex: z.enum(["any", "female", "male"]).default("any").describe("Who can have this kind of episode."),
+    admissionAt: z
+      .enum(["first", "last"])
+      .default("first")
+      .describe(
+        "Admission decided at the first treating visit, or at the last (e.g. delivery after prenatal visits).",
+      ),
     emergency: z
       .boolean()
       .default(false)
@@ -119,7 +126,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
     severity: { min: 0.2, mode: 0.4, max: 0.8 },
     needLevel: [0.25, 0.45, 0.25, 0.05, 0],
     visits: { mean: 2.5, intervalDays: 5 },
-    admission: tiers(0, 0.1, 0.16, 0.2, 0.2),
+    admission: tiers(0, 0.12, 0.2, 0.24, 0.24),
   },
   {
     id: "emergency",
@@ -161,6 +168,44 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
     rehab: { probability: 0.15, visits: 4, intervalDays: 7 },
   },
 ];
+
+DEFAULT_EPISODE_KINDS.push(
+  {
+    id: "exacerbation",
+    label: "Chronic disease exacerbation",
+    source: "Calibration guess; COPD and heart failure exacerbations dominate",
+    incidence: { ages: [0], values: [0] },
+    conditionIncidence: { copd: 0.4, chd: 0.3, stroke: 0.2, diabetes: 0.1, hypertension: 0.05 },
+    severity: { min: 0.3, mode: 0.6, max: 0.9 },
+    needLevel: [0.1, 0.5, 0.35, 0.05, 0],
+    visits: { mean: 2, intervalDays: 7 },
+    admission: tiers(0, 0.25, 0.4, 0.45, 0.5),
+  },
+  {
+    id: "electiveSurgery",
+    label: "Elective surgery",
+    source: "Calibration guess; NHFPC 2015 inpatient surgery ≈ 4.6 per 100 residents",
+    incidence: { ages: AGES, values: [0.005, 0.008, 0.012, 0.025, 0.035, 0.04, 0.04] },
+    severity: { min: 0.3, mode: 0.5, max: 0.8 },
+    needLevel: [0, 0.2, 0.55, 0.23, 0.02],
+    visits: { mean: 2, intervalDays: 14 },
+    admission: tiers(0, 0.9, 0.95, 0.95, 0.95),
+    admissionAt: "last",
+  },
+  {
+    id: "maternity",
+    label: "Maternity: prenatal visits and delivery",
+    source: "16.55 M births in 2015 (NBS) over ≈ 310 M women aged 15–44; ≥ 5 prenatal visits (national norm)",
+    sex: "female",
+    incidence: { ages: [0, 15, 45], values: [0, 0.053, 0] },
+    severity: { min: 0.2, mode: 0.4, max: 0.7 },
+    needLevel: [0, 0.55, 0.4, 0.05, 0],
+    visits: { mean: 6, intervalDays: 30 },
+    admission: tiers(0, 0.95, 0.98, 0.98, 0.98),
+    admissionAt: "last",
+    lengthOfStayDays: tiers(1, 3, 4, 5, 5),
+  },
+);
 
 export const EpisodesSchema = z
   .object({

@@ -284,13 +284,12 @@ export function placeFacilities(p: FacilitiesParams, geo: Geography, geoParams: 
     for (let t = 0; t < TIER_COUNT; t++) {
       const id = ids[t];
       catchment.facility[v * TIER_COUNT + t] = id;
-      // Trips to the village clinic and the township centre use local roads; trips into the
-      // city run at the urban speed only for urban residents.
+      // Trips within the home area use its local roads; county residents reach the city's
+      // tertiary hospitals over intercity roads.
       const km = t === OUT_OF_REGION ? 0 : Math.hypot(f.x[id] - vil.x, f.y[id] - vil.y);
+      const road = t === TERTIARY && geo.areas[vil.area].rural ? "intercity" : urban ? "urban" : "rural";
       catchment.minutes[v * TIER_COUNT + t] =
-        t === OUT_OF_REGION
-          ? geoParams.travel.outOfRegionMinutes
-          : travelMinutes(km, urban, geoParams.travel);
+        t === OUT_OF_REGION ? geoParams.travel.outOfRegionMinutes : travelMinutes(km, road, geoParams.travel);
     }
   });
   return { facilities: f, catchment };

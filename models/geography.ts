@@ -52,6 +52,11 @@ export const GeographySchema = z
           .positive()
           .default(20)
           .describe("Door-to-door speed on rural roads (slower)."),
+        intercitySpeedKmh: z
+          .number()
+          .positive()
+          .default(50)
+          .describe("Speed of trips from a county into the city (expressways and county roads)."),
         accessMinutes: z
           .number()
           .min(0)
@@ -219,7 +224,16 @@ export function buildGeography(g: GeographyParams, population: number): Geograph
 }
 
 /** Door-to-door travel minutes over `km` at the area's speed. */
-export function travelMinutes(km: number, urban: boolean, travel: GeographyParams["travel"]): number {
-  const speed = urban ? travel.urbanSpeedKmh : travel.ruralSpeedKmh;
+export function travelMinutes(
+  km: number,
+  road: "urban" | "rural" | "intercity",
+  travel: GeographyParams["travel"],
+): number {
+  const speed =
+    road === "urban"
+      ? travel.urbanSpeedKmh
+      : road === "rural"
+        ? travel.ruralSpeedKmh
+        : travel.intercitySpeedKmh;
   return travel.accessMinutes + (km / speed) * 60;
 }

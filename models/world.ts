@@ -16,9 +16,10 @@ import { TIER_COUNT } from "./tiers.ts";
 export interface KindTables {
   count: number;
   ids: string[];
-  /** Cumulative onset rate per (age, condition mask) and kind: [(age * 32 + mask) * count + k]. */
+  /** Cumulative onset rate per (sex, age, condition mask) and kind: [((male * 121 + age) * 32 + mask) * count + k]. */
   onsetCumulative: Float64Array;
   emergency: Uint8Array;
+  admitAtLast: Uint8Array;
   severityMin: Float64Array;
   severityMode: Float64Array;
   severityMax: Float64Array;
@@ -57,8 +58,9 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
   const t: KindTables = {
     count: K,
     ids: kinds.map((k) => k.id),
-    onsetCumulative: new Float64Array(121 * MASKS * K),
+    onsetCumulative: new Float64Array(2 * 121 * MASKS * K),
     emergency: new Uint8Array(K),
+    admitAtLast: new Uint8Array(K),
     severityMin: new Float64Array(K),
     severityMode: new Float64Array(K),
     severityMax: new Float64Array(K),
@@ -74,21 +76,25 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
     rehabInterval: new Float64Array(K),
   };
   const byAge = kinds.map((k) => tabulateByAge(k.incidence));
-  for (let age = 0; age <= 120; age++) {
-    for (let mask = 0; mask < MASKS; mask++) {
-      let acc = 0;
-      kinds.forEach((k, i) => {
-        let rate = byAge[i][age];
-        CONDITIONS.forEach((c, ci) => {
-          if (mask & (1 << ci)) rate += k.conditionIncidence[c] ?? 0;
+  for (let male = 0; male < 2; male++) {
+    for (let age = 0; age <= 120; age++) {
+      for (let mask = 0; mask < MASKS; mask++) {
+        let acc = 0;
+        kinds.forEach((k, i) => {
+          let rate = byAge[i][age];
+          CONDITIONS.forEach((c, ci) => {
+            if (mask & (1 << ci)) rate += k.conditionIncidence[c] ?? 0;
+          });
+          if ((k.sex === "female" && male) || (k.sex === "male" && !male)) rate = 0;
+          acc += rate;
+          t.onsetCumulative[((male * 121 + age) * MASKS + mask) * K + i] = acc;
         });
-        acc += rate;
-        t.onsetCumulative[(age * MASKS + mask) * K + i] = acc;
-      });
+      }
     }
   }
   kinds.forEach((k, i) => {
     t.emergency[i] = k.emergency ? 1 : 0;
+    t.admitAtLast[i] = k.admissionAt === "last" ? 1 : 0;
     t.severityMin[i] = k.severity.min;
     t.severityMode[i] = k.severity.mode;
     t.severityMax[i] = k.severity.max;

@@ -1,0 +1,142 @@
+/**
+ * The tiersim command line: a thin shell over the pipeline in run.ts.
+ * Exit codes: 0 success; 1 run failure (a worker failed: message names partition and day);
+ * 2 invalid scenario or arguments (one message per problem, no stack trace).
+ */
+import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { writeRunOutputs } from "../reports/write-report.ts";
+import { formatScorecard } from "../reports/scorecard.ts";
+import { defaultThreads, RunFailure } from "./parallel.ts";
+import { runScenario } from "./run.ts";
+import { loadScenario, ScenarioError, scenarioJsonSchema } from "./scenario-loader.ts";
+import { TIERSIM_VERSION } from "./version.ts";
+import { join } from "node:path";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const positiveInt = (what: string) => (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError(`${what} must be a whole number ≥ 1`);
+  return Number(value);
+};
+const wholeNumber = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number ≥ 0");
+  return Number(value);
+};
+
+const program = new Command()
+  .name("tiersim")
+  .description("Agent-based simulator of patient flow under China's tiered-care policy (分级诊疗).")
+  .version(TIERSIM_VERSION)
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) })
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+program
+  .command("run")
+  .description("Run a scenario and write metrics.json, report.html and the charts (.svg) into --out.")
+  .argument("<scenario>", "scenario YAML file")
+  .option("--out <dir>", "output directory (default: out/<scenario name>)")
+  .option("--seed <n>", "seed of all random streams (= --set run.seed=N)", wholeNumber)
+  .option(
+    "--threads <n>",
+    `worker threads (default: cores, here ${defaultThreads()})`,
+    positiveInt("--threads"),
+  )
+  .option(
+    "--replications <n>",
+    "independent replications (= --set run.replications=N)",
+    positiveInt("--replications"),
+  )
+  .option("--population <n>", "residents simulated (= --set run.population=N)", positiveInt("--population"))
+  .option("--years <n>", "simulated years (= --set run.years=N)", positiveInt("--years"))
+  .option(
+    "--set <path=value>",
+    "override a scenario field by its dotted path (repeatable)",
+    collect,
+    [] as string[],
+  )
+  .option("--quiet", "print nothing but errors")
+  .option("--json", "print the metrics as JSON on stdout instead of the scorecard")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  tiersim run scenarios/baseline.yaml
+  tiersim run scenarios/baseline.yaml --population 200000 --years 2 --out out/small
+  tiersim run scenarios/baseline.yaml --set insurance.schemes.resident.outpatient.gaps.county=15`,
+  )
+  .action(async (file, opts) => {
+    const sets = [
+      ...(opts.seed !== undefined ? [`run.seed=${opts.seed}`] : []),
+      ...(opts.replications !== undefined ? [`run.replications=${opts.replications}`] : []),
+      ...(opts.population !== undefined ? [`run.population=${opts.population}`] : []),
+      ...(opts.years !== undefined ? [`run.years=${opts.years}`] : []),
+      ...opts.set,
+    ];
+    const { scenario } = await loadScenario(file, { sets });
+    const threads = opts.threads ?? defaultThreads();
+    const outDir = opts.out ?? join("out", scenario.name.replace(/[^\w.-]+/g, "_"));
+    const progress = !opts.quiet && process.stderr.isTTY && (process.stderr.columns ?? 0) > 0;
+    const outcome = await runScenario(scenario, {
+      threads,
+      onProgress: progress
+        ? (done, total) => process.stderr.write(`\r  simulated ${Math.round((100 * done) / total)}%`)
+        : undefined,
+    });
+    if (progress) process.stderr.write("\n");
+    const { files } = await writeRunOutputs(outDir, outcome.metrics);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(outcome.metrics, null, 2)}\n`);
+    } else if (!opts.quiet) {
+      const p = outcome.performance;
+      process.stdout.write(`${formatScorecard(outcome.metrics, { color: Boolean(process.stdout.isTTY) })}\n`);
+      process.stdout.write(
+        `\n${p.residents.toLocaleString("en-US")} residents × ${scenario.run.years} years × ${scenario.run.replications} replication(s): ` +
+          `${p.events.toLocaleString("en-US")} events in ${p.wallSeconds.toFixed(1)} s on ${threads} thread(s)\n`,
+      );
+      process.stdout.write(
+        `Wrote ${files.length} files to ${outDir}/ (open ${join(outDir, "report.html")})\n`,
+      );
+    }
+  });
+
+program
+  .command("validate")
+  .description("Check a scenario file: exit 0 when valid, 2 with one message per problem when not.")
+  .argument("<scenario>", "scenario YAML file")
+  .option(
+    "--set <path=value>",
+    "override a scenario field by its dotted path (repeatable)",
+    collect,
+    [] as string[],
+  )
+  .action(async (file, opts) => {
+    const { scenario } = await loadScenario(file, { sets: opts.set });
+    process.stdout.write(`${file}: valid scenario "${scenario.name}"\n`);
+  });
+
+program
+  .command("schema")
+  .description("Print the scenario JSON Schema (for editor completion and validation).")
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ScenarioError) {
+    process.stderr.write(`${error.format()}\n`);
+    process.exit(2);
+  }
+  if (error instanceof RunFailure) {
+    process.stderr.write(`tiersim: run failed: ${error.message}\n`);
+    process.exit(1);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`tiersim: ${message}\n`);
+  if (process.env.TIERSIM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../sim/run.ts";
+import { smallScenario } from "./helpers/small-scenario.ts";
+
+describe("conservation", () => {
+  it("every episode ends in exactly one outcome or is still open; counts reconcile", async () => {
+    const { metrics } = await runScenario(smallScenario({ population: 20_000, years: 2, replications: 2 }), {
+      threads: 1,
+    });
+    const l = metrics.ledger;
+    expect(l.episodesStarted).toBeGreaterThan(10_000);
+    expect(l.episodesEnded + l.episodesOpenAtEnd).toBe(l.episodesStarted);
+    expect(l.episodesEndedOutpatient + l.episodesEndedInpatient).toBe(l.episodesEnded);
+    expect(l.sharedResults).toBe(l.sharedRequests);
+    // Open episodes at the end are those in progress: a small share.
+    expect(l.episodesOpenAtEnd).toBeLessThan(0.05 * l.episodesStarted);
+    const s = metrics.summary;
+    const byTier = Object.values(s.visitsByTier).reduce((a, b) => a + b, 0);
+    expect(byTier).toBeCloseTo(s.totalVisits, 6);
+    const monthlyLastYear = metrics.monthly
+      .slice(-12)
+      .reduce((a, m) => a + Object.values(m.visitsByTier).reduce((x, y) => x + y, 0), 0);
+    expect(monthlyLastYear).toBeCloseTo(s.totalVisits, 6);
+    expect(s.grassrootsShare + s.hospitalShare).toBeCloseTo(1, 12);
+  });
+});

@@ -3,7 +3,7 @@ import type { PartitionModel } from "../sim/partition-model.ts";
 import { exponential, geometric, pickCumulative, type RandomStreams } from "../sim/random/streams.ts";
 import { ServerPools } from "../sim/server-pools.ts";
 import type { Outbox } from "../sim/shared-exchange.ts";
-import { chooseLogit } from "./choice.ts";
+import { type ChoiceTables, chooseLogit, choiceTables } from "./choice.ts";
 import * as C from "./counters.ts";
 import {
   ADMIT_PLANNED,
@@ -34,9 +34,9 @@ const CONDITION_MASKS = 32;
  * provincial) through the engine's shared exchange.
  *
  * Draw addresses (resident, purpose, serial, step), serial = the resident's episode number:
- *   ONSET   (n, 0): u0 gap before onset n, u1 kind of onset n
- *   EPISODE (n, 0): u0 severity, u1 need level, u2 visit count, u3 admission
- *   EPISODE (n, 1): u0 length of stay, u1 rehabilitation need, u2 first choice, u3 referral down
+ *   ONSET   (n, 0): u0 gap before onset n, u1 kind, u2 first choice, u3 severity of episode n
+ *   EPISODE (n, 0): u0 need level, u1 visit count, u2 admission, u3 length of stay
+ *   EPISODE (n, 1): u1 rehabilitation need, u3 referral down (drawn at discharge)
  *   VISIT   (n, s): u0 self-referral choice, u1 follow-up gap, u2 referral compliance, u3 referral delay
  */
 export class CarePathway implements PartitionModel {
@@ -53,6 +53,7 @@ export class CarePathway implements PartitionModel {
   private readonly scratch = new Float64Array(TIER_COUNT);
   private readonly candidate = new Int32Array(TIER_COUNT);
   private day = 0;
+  private readonly choiceTables: ChoiceTables;
   /** Conservation ledger of this partition. */
   readonly ledger = { sharedRequests: 0, sharedResults: 0 };
 
@@ -75,8 +76,9 @@ export class CarePathway implements PartitionModel {
       servers.push(f.doctors[id], f.beds[id]);
     }
     this.pools = new ServerPools(servers);
+    this.choiceTables = choiceTables(world);
     const n = this.residents.count;
-    this.fel = new FutureEventList(Math.ceil(n * 0.3) + 64, 24 * 31);
+    this.fel = new FutureEventList((months / 12) * C.DAYS_PER_YEAR, Math.ceil(n * 1.2) + 1024);
     const K = world.kinds.count;
     for (let r = 0; r < n; r++) {
       const total = this.onsetTotal(r, K);
@@ -131,18 +133,16 @@ export class CarePathway implements PartitionModel {
   private onset(r: number, t: number): void {
     const res = this.residents;
     const kinds = this.world.kinds;
+    const streams = this.streams;
     const K = kinds.count;
     const id = res.firstId + r;
     const serial = res.onsetSerial[r];
-    const row = this.onsetRow(r) * K;
-    const kind = pickCumulative(
-      this.streams.block(id, PURPOSE_ONSET, serial, 0)[1],
-      kinds.onsetCumulative,
-      row,
-      K,
-    );
+    const o = streams.block(id, PURPOSE_ONSET, serial, 0);
+    const kind = pickCumulative(o[1], kinds.onsetCumulative, this.onsetRow(r) * K, K);
+    const uChoice = o[2];
+    const uSeverity = o[3];
     res.onsetSerial[r] = serial + 1;
-    const next = this.streams.block(id, PURPOSE_ONSET, serial + 1, 0)[0];
+    const next = streams.block(id, PURPOSE_ONSET, serial + 1, 0)[0];
     this.fel.push(t + exponential(next, 1 / this.onsetTotal(r, K)), ONSET, r);
 
     const ep = this.episodes;
@@ -150,19 +150,19 @@ export class CarePathway implements PartitionModel {
     ep.resident[e] = r;
     ep.kind[e] = kind;
     ep.serial[e] = serial;
-    const u = this.streams.block(id, PURPOSE_EPISODE, serial, 0);
     ep.severity[e] = triangular(
-      u[0],
+      uSeverity,
       kinds.severityMin[kind],
       kinds.severityMode[kind],
       kinds.severityMax[kind],
     );
-    ep.need[e] = 1 + pickCumulative(u[1], kinds.needCumulative, kind * 5, 5);
-    ep.visitsLeft[e] = 1 + geometric(u[2], kinds.visitsMean[kind] - 1);
+    const u = streams.block(id, PURPOSE_EPISODE, serial, 0);
+    ep.need[e] = 1 + pickCumulative(u[0], kinds.needCumulative, kind * 5, 5);
+    ep.visitsLeft[e] = 1 + geometric(u[1], kinds.visitsMean[kind] - 1);
+    ep.admissionDraw[e] = u[2];
+    ep.stayDraw[e] = u[3];
     this.count(C.EPISODES_STARTED + kind, t);
-
-    const choice = this.streams.block(id, PURPOSE_EPISODE, serial, 1)[2];
-    ep.facility[e] = kinds.emergency[kind] ? this.nearestHospital(r) : this.choose(e, -1, choice);
+    ep.facility[e] = kinds.emergency[kind] ? this.nearestHospital(r) : this.choose(e, -1, uChoice);
     this.visit(e, t);
   }
 
@@ -183,35 +183,34 @@ export class CarePathway implements PartitionModel {
     const r = ep.resident[e];
     const kind = ep.kind[e];
     const scheme = schemeOf(res.flags[r]);
-    const p = w.scenario.choice;
+    const c = this.choiceTables;
     const k5 = kind * TIER_COUNT;
+    const s5 = scheme * TIER_COUNT;
     const base = (this.villageOffset + res.home[r]) * TIER_COUNT;
-    const severityWeight = p.qualityFloor + (1 - p.qualityFloor) * ep.severity[e];
-    const asc = p.tierConstant;
-    const constants = [asc.village, asc.township, asc.county, asc.tertiary, asc.outOfRegion];
+    const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
+    const paid = res.deductiblePaid[r];
+    const ins = w.insurance;
     for (let tier = 0; tier < TIER_COUNT; tier++) {
-      const f = w.catchment.facility[base + tier];
-      this.candidate[tier] = f;
       if (tier <= aboveTier) {
         this.utility[tier] = Number.NEGATIVE_INFINITY;
         continue;
       }
-      let expected =
-        w.kinds.priceOutpatient[k5 + tier] * (1 - w.insurance.outpatientRate[scheme * TIER_COUNT + tier]);
-      const admit = w.facilities.beds[f] > 0 || tier === OUT_OF_REGION ? w.kinds.admission[k5 + tier] : 0;
+      let u =
+        c.base[(kind * 3 + scheme) * TIER_COUNT + tier] +
+        c.travel[base + tier] +
+        c.quality[base + tier] * severityWeight;
+      const admit = c.hasBeds[base + tier] ? w.kinds.admission[k5 + tier] : 0;
       if (admit > 0) {
-        const cost = w.kinds.lengthOfStay[k5 + tier] * w.kinds.pricePerDay[k5 + tier];
-        expected +=
-          admit * inpatientOutOfPocket(w.insurance, scheme, tier, cost, res.deductiblePaid[r]).outOfPocket;
+        // Expected inpatient out-of-pocket: the rest of this year's deductible, then the uncovered share.
+        const cost = c.stayCost[k5 + tier];
+        const remaining = ins.deductible[s5 + tier] - paid;
+        const deductible = remaining <= 0 ? 0 : remaining < cost ? remaining : cost;
+        u += c.costPerYuan * admit * (deductible + (cost - deductible) * (1 - ins.inpatientRate[s5 + tier]));
       }
-      this.utility[tier] =
-        constants[tier] +
-        p.costPerYuan * expected +
-        p.travelPerMinute * w.catchment.minutes[base + tier] +
-        p.qualityWeight * w.facilities.quality[f] * severityWeight;
+      this.utility[tier] = u;
     }
     const pick = chooseLogit(this.utility, TIER_COUNT, u, this.scratch);
-    return this.candidate[pick < 0 ? OUT_OF_REGION : pick];
+    return w.catchment.facility[base + (pick < 0 ? OUT_OF_REGION : pick)];
   }
 
   /** A patient arrives at the episode's facility: decide treatment, then take capacity. */
@@ -229,12 +228,10 @@ export class CarePathway implements PartitionModel {
       const hasBeds = w.facilities.beds[f] > 0 || tier === OUT_OF_REGION;
       const admissionDue = !w.kinds.admitAtLast[kind] || ep.visitsLeft[e] <= 1;
       if (hasBeds && admissionDue && !(flags & (ADMITTED | REHAB))) {
-        const id = this.residents.firstId + ep.resident[e];
-        const u = this.streams.block(id, PURPOSE_EPISODE, ep.serial[e], 0)[3];
-        if (u < w.kinds.admission[kind * TIER_COUNT + tier]) {
+        if (ep.admissionDraw[e] < w.kinds.admission[kind * TIER_COUNT + tier]) {
           flags |= ADMIT_PLANNED;
           const mean = w.kinds.lengthOfStay[kind * TIER_COUNT + tier];
-          los = 1 + exponential(this.streams.block(id, PURPOSE_EPISODE, ep.serial[e], 1)[0], mean - 1);
+          los = 1 + exponential(ep.stayDraw[e], mean - 1);
         }
       }
     }

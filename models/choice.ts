@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { byTierSchema } from "./by-tier.ts";
+import { byTierArray, byTierSchema } from "./by-tier.ts";
+import { OUT_OF_REGION, TIER_COUNT } from "./tiers.ts";
+import type { World } from "./world.ts";
 
 /**
  * Facility choice: a multinomial logit over the resident's candidate facilities (own village
@@ -59,4 +61,60 @@ export function chooseLogit(utility: Float64Array, n: number, u: number, scratch
   const target = u * total;
   for (let i = 0; i < n - 1; i++) if (target < scratch[i]) return i;
   return n - 1;
+}
+
+/**
+ * The parts of the utilities that do not change during a run, precomputed so that a choice
+ * costs a few additions per alternative:
+ *   base[(kind·3 + scheme)·5 + tier] = tierConstant + cost · outpatient out-of-pocket,
+ *   travel[village·5 + tier] = travel · minutes, quality[village·5 + tier] = qualityWeight · q,
+ *   hasBeds[village·5 + tier], stayCost[kind·5 + tier] = length of stay × price per day.
+ */
+export interface ChoiceTables {
+  base: Float64Array;
+  travel: Float64Array;
+  quality: Float64Array;
+  hasBeds: Uint8Array;
+  stayCost: Float64Array;
+  costPerYuan: number;
+  qualityFloor: number;
+}
+
+export function choiceTables(w: World): ChoiceTables {
+  const p = w.scenario.choice;
+  const K = w.kinds.count;
+  const asc = byTierArray(p.tierConstant);
+  const base = new Float64Array(K * 3 * TIER_COUNT);
+  const stayCost = new Float64Array(K * TIER_COUNT);
+  for (let k = 0; k < K; k++) {
+    for (let tier = 0; tier < TIER_COUNT; tier++) {
+      stayCost[k * TIER_COUNT + tier] =
+        w.kinds.lengthOfStay[k * TIER_COUNT + tier] * w.kinds.pricePerDay[k * TIER_COUNT + tier];
+      for (let scheme = 0; scheme < 3; scheme++) {
+        const oop =
+          w.kinds.priceOutpatient[k * TIER_COUNT + tier] *
+          (1 - w.insurance.outpatientRate[scheme * TIER_COUNT + tier]);
+        base[(k * 3 + scheme) * TIER_COUNT + tier] = asc[tier] + p.costPerYuan * oop;
+      }
+    }
+  }
+  const n = w.catchment.facility.length;
+  const travel = new Float64Array(n);
+  const quality = new Float64Array(n);
+  const hasBeds = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = w.catchment.facility[i];
+    travel[i] = p.travelPerMinute * w.catchment.minutes[i];
+    quality[i] = p.qualityWeight * w.facilities.quality[f];
+    hasBeds[i] = w.facilities.beds[f] > 0 || w.facilities.tier[f] === OUT_OF_REGION ? 1 : 0;
+  }
+  return {
+    base,
+    travel,
+    quality,
+    hasBeds,
+    stayCost,
+    costPerYuan: p.costPerYuan,
+    qualityFloor: p.qualityFloor,
+  };
 }

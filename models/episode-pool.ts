@@ -20,6 +20,9 @@ export class EpisodePool {
   serial = new Uint32Array(0);
   severity = new Float32Array(0);
   lengthOfStay = new Float32Array(0);
+  /** The episode's admission and length-of-stay uniforms, kept so they are drawn once. */
+  admissionDraw = new Float64Array(0);
+  stayDraw = new Float64Array(0);
   arrival = new Float64Array(0);
   private nextFree = new Int32Array(0);
   private freeHead = -1;
@@ -31,7 +34,7 @@ export class EpisodePool {
   }
 
   get byteLength(): number {
-    return this.resident.length * (4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 4);
+    return this.resident.length * (4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4);
   }
 
   allocate(): number {
@@ -83,6 +86,8 @@ export class EpisodePool {
     this.serial = grow(this.serial, Uint32Array);
     this.severity = grow(this.severity, Float32Array);
     this.lengthOfStay = grow(this.lengthOfStay, Float32Array);
+    this.admissionDraw = grow(this.admissionDraw, Float64Array);
+    this.stayDraw = grow(this.stayDraw, Float64Array);
     this.arrival = grow(this.arrival, Float64Array);
     this.nextFree = grow(this.nextFree, Int32Array);
   }

@@ -40,6 +40,8 @@ export interface GroupResult {
   stateBytes: number;
   residents: number;
   events: number;
+  /** Wall time to build the partitions (population synthesis) and to run them. */
+  timing: { buildMs: number; runMs: number };
   shared?: { served: Float64Array; waitSum: Float64Array; busySum: Float64Array };
 }
 
@@ -47,6 +49,7 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
   const months = task.scenario.run.years * 12;
   const days = task.scenario.run.years * 365;
   const streams = new RandomStreams(task.scenario.run.seed, task.replication);
+  const t0 = performance.now();
   const models = task.partitions.map((p) => new CarePathway(p, world, streams, months));
   if (task.injectFault) {
     const fault = task.injectFault;
@@ -64,6 +67,7 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
   }
   const sharedPools = new ServerPools(sharedPoolServers(world));
   const progress = new Int32Array(task.progress);
+  const t1 = performance.now();
   const events = runGroup({
     models,
     outboxBuffers: task.outboxBuffers,
@@ -73,7 +77,9 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
     barrier: new Barrier(task.parties, task.barrier),
     onDayDone: (day) => Atomics.store(progress, task.groupIndex, day + 1),
   });
+  const t2 = performance.now();
   return {
+    timing: { buildMs: t1 - t0, runMs: t2 - t1 },
     replication: task.replication,
     partitions: task.partitions,
     counters: models.map((m) => m.counters),

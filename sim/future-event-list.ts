@@ -4,42 +4,53 @@ import { EventQueue } from "./event-queue.ts";
  * The future-event list used by the run loop: a day calendar in front of the heap.
  *
  * Events due today live in the heap (`EventQueue`), ordered by (time, insertion sequence).
- * Events due on a later day wait in that day's bucket, a FIFO list in a pool of typed-array
- * records; `openDay(d)` moves day d's bucket into the heap in insertion order. The heap thus
- * holds one day of events instead of every resident's next onset, which keeps it small and
- * cache-resident, while the order of events stays exactly that of a single heap: by time, then
- * by insertion (bucket events were all inserted before any event pushed during their day).
+ * Events due on a later day are appended to that day's bucket: a list of fixed-size chunks of
+ * typed arrays, filled in insertion order, so that both appending and reading a day back touch
+ * memory sequentially. `openDay(d)` builds the heap from day d's bucket in one O(n) pass. The
+ * heap thus holds one day of events instead of every resident's next onset, which keeps it
+ * small and cache-resident, while the order of events stays exactly that of a single heap: by
+ * time, then by insertion (a bucket's events were all inserted before any event pushed during
+ * its day). Events at or after the horizon are never run and are only counted.
  */
+const CHUNK = 256;
+
 export class FutureEventList {
   private readonly heap = new EventQueue(4096);
   private day = 0;
   private dayEnd = 1;
-  // Bucket record pool.
-  private recTime: Float64Array;
-  private recKind: Uint8Array;
-  private recPayload: Int32Array;
-  private recNext: Int32Array;
-  private freeHead = -1;
-  private used = 0;
-  private heads: Int32Array;
-  private tails: Int32Array;
+  // Chunk pool: chunk c holds events [c * CHUNK, (c + 1) * CHUNK) of these arrays.
+  private time: Float64Array;
+  private kind: Uint8Array;
+  private payload: Int32Array;
+  private chunkNext: Int32Array;
+  private chunkFill: Int32Array;
+  private chunksUsed = 0;
+  private freeChunk = -1;
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
   private pendingInBuckets = 0;
+  /** Events scheduled at or after the horizon (never run). */
+  beyondHorizon = 0;
 
-  constructor(initialRecords = 1024, initialDays = 400) {
-    const n = Math.max(16, initialRecords);
-    this.recTime = new Float64Array(n);
-    this.recKind = new Uint8Array(n);
-    this.recPayload = new Int32Array(n);
-    this.recNext = new Int32Array(n);
-    this.heads = new Int32Array(Math.max(2, initialDays)).fill(-1);
-    this.tails = new Int32Array(Math.max(2, initialDays)).fill(-1);
+  constructor(
+    readonly horizonDays: number,
+    initialEvents = 4096,
+  ) {
+    const chunks = Math.max(4, Math.ceil(initialEvents / CHUNK));
+    this.time = new Float64Array(chunks * CHUNK);
+    this.kind = new Uint8Array(chunks * CHUNK);
+    this.payload = new Int32Array(chunks * CHUNK);
+    this.chunkNext = new Int32Array(chunks);
+    this.chunkFill = new Int32Array(chunks);
+    this.head = new Int32Array(horizonDays).fill(-1);
+    this.tail = new Int32Array(horizonDays).fill(-1);
   }
 
   get currentDay(): number {
     return this.day;
   }
 
-  /** Pending events, today's and later days'. */
+  /** Pending events, today's and later days' (before the horizon). */
   get size(): number {
     return this.heap.size + this.pendingInBuckets;
   }
@@ -48,12 +59,13 @@ export class FutureEventList {
   get byteLength(): number {
     return (
       this.heap.byteLength +
-      this.recTime.byteLength +
-      this.recKind.byteLength +
-      this.recPayload.byteLength +
-      this.recNext.byteLength +
-      this.heads.byteLength +
-      this.tails.byteLength
+      this.time.byteLength +
+      this.kind.byteLength +
+      this.payload.byteLength +
+      this.chunkNext.byteLength +
+      this.chunkFill.byteLength +
+      this.head.byteLength +
+      this.tail.byteLength
     );
   }
 
@@ -74,18 +86,24 @@ export class FutureEventList {
       this.heap.push(time, kind, payload);
       return;
     }
-    if (!Number.isFinite(time)) throw new RangeError(`event time ${time} is not finite`);
-    const bucket = Math.floor(time);
-    if (bucket >= this.heads.length) this.growDays(bucket + 1);
-    const rec = this.allocate();
-    this.recTime[rec] = time;
-    this.recKind[rec] = kind;
-    this.recPayload[rec] = payload;
-    this.recNext[rec] = -1;
-    const tail = this.tails[bucket];
-    if (tail < 0) this.heads[bucket] = rec;
-    else this.recNext[tail] = rec;
-    this.tails[bucket] = rec;
+    if (!(time < this.horizonDays)) {
+      if (time !== time) throw new RangeError("event time is NaN");
+      this.beyondHorizon++;
+      return;
+    }
+    const d = Math.floor(time);
+    let chunk = this.tail[d];
+    if (chunk < 0 || this.chunkFill[chunk] === CHUNK) {
+      const fresh = this.allocateChunk();
+      if (chunk < 0) this.head[d] = fresh;
+      else this.chunkNext[chunk] = fresh;
+      this.tail[d] = fresh;
+      chunk = fresh;
+    }
+    const at = chunk * CHUNK + this.chunkFill[chunk]++;
+    this.time[at] = time;
+    this.kind[at] = kind;
+    this.payload[at] = payload;
     this.pendingInBuckets++;
   }
 
@@ -99,17 +117,26 @@ export class FutureEventList {
       throw new RangeError("opening a later day with events pending");
     this.day = d;
     this.dayEnd = d + 1;
-    if (d >= this.heads.length) return;
-    let rec = this.heads[d];
-    while (rec >= 0) {
-      this.heap.push(this.recTime[rec], this.recKind[rec], this.recPayload[rec]);
-      const next = this.recNext[rec];
-      this.release(rec);
-      this.pendingInBuckets--;
-      rec = next;
+    if (d >= this.horizonDays) return;
+    // Usually the heap is empty when a day opens: build it from the bucket in O(n).
+    const bulk = this.heap.size === 0;
+    let chunk = this.head[d];
+    while (chunk >= 0) {
+      const from = chunk * CHUNK;
+      const to = from + this.chunkFill[chunk];
+      for (let i = from; i < to; i++) {
+        if (bulk) this.heap.append(this.time[i], this.kind[i], this.payload[i]);
+        else this.heap.push(this.time[i], this.kind[i], this.payload[i]);
+      }
+      this.pendingInBuckets -= to - from;
+      const next = this.chunkNext[chunk];
+      this.chunkNext[chunk] = this.freeChunk;
+      this.freeChunk = chunk;
+      chunk = next;
     }
-    this.heads[d] = -1;
-    this.tails[d] = -1;
+    if (bulk) this.heap.heapify();
+    this.head[d] = -1;
+    this.tail[d] = -1;
   }
 
   /** Pops the earliest event of the open day into `popped*`; false when the day has none left. */
@@ -117,44 +144,34 @@ export class FutureEventList {
     return this.heap.pop();
   }
 
-  private allocate(): number {
-    if (this.freeHead >= 0) {
-      const rec = this.freeHead;
-      this.freeHead = this.recNext[rec];
-      return rec;
+  private allocateChunk(): number {
+    let chunk = this.freeChunk;
+    if (chunk >= 0) this.freeChunk = this.chunkNext[chunk];
+    else {
+      if (this.chunksUsed === this.chunkNext.length) this.growChunks();
+      chunk = this.chunksUsed++;
     }
-    if (this.used === this.recTime.length) this.growRecords();
-    return this.used++;
+    this.chunkNext[chunk] = -1;
+    this.chunkFill[chunk] = 0;
+    return chunk;
   }
 
-  private release(rec: number): void {
-    this.recNext[rec] = this.freeHead;
-    this.freeHead = rec;
-  }
-
-  private growRecords(): void {
-    const n = this.recTime.length * 2;
-    const time = new Float64Array(n);
-    time.set(this.recTime);
-    const kind = new Uint8Array(n);
-    kind.set(this.recKind);
-    const payload = new Int32Array(n);
-    payload.set(this.recPayload);
-    const next = new Int32Array(n);
-    next.set(this.recNext);
-    this.recTime = time;
-    this.recKind = kind;
-    this.recPayload = payload;
-    this.recNext = next;
-  }
-
-  private growDays(minDays: number): void {
-    const n = Math.max(minDays, this.heads.length * 2);
-    const heads = new Int32Array(n).fill(-1);
-    heads.set(this.heads);
-    const tails = new Int32Array(n).fill(-1);
-    tails.set(this.tails);
-    this.heads = heads;
-    this.tails = tails;
+  private growChunks(): void {
+    const chunks = this.chunkNext.length * 2;
+    const time = new Float64Array(chunks * CHUNK);
+    time.set(this.time);
+    const kind = new Uint8Array(chunks * CHUNK);
+    kind.set(this.kind);
+    const payload = new Int32Array(chunks * CHUNK);
+    payload.set(this.payload);
+    const next = new Int32Array(chunks);
+    next.set(this.chunkNext);
+    const fill = new Int32Array(chunks);
+    fill.set(this.chunkFill);
+    this.time = time;
+    this.kind = kind;
+    this.payload = payload;
+    this.chunkNext = next;
+    this.chunkFill = fill;
   }
 }

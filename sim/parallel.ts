@@ -1,10 +1,10 @@
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { Scenario } from "../models/scenario.ts";
 import type { World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";
 import { executeGroup, type GroupResult, type GroupTask } from "./execute-group.ts";
+import { compiledWorker } from "./worker-bundle.ts";
 
 /**
  * Plans and executes the tasks of a run. Partitions are the unit of work and of randomness;
@@ -99,13 +99,12 @@ export async function executeRun(
     }
     return results;
   }
-  const workerFile = new URL(`./worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
   const pool = new Piscina({
-    filename: fileURLToPath(workerFile),
+    filename: compiledWorker(),
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 1000,
-    execArgv: workerFile.pathname.endsWith(".ts") ? ["--import", "tsx"] : [],
+    execArgv: [],
   });
   try {
     const results: GroupResult[] = [];

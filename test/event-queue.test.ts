@@ -73,7 +73,7 @@ describe("FutureEventList (day calendar in front of the heap)", () => {
     });
     fc.assert(
       fc.property(fc.array(time, { maxLength: 200 }), fc.array(op, { maxLength: 300 }), (initial, ops) => {
-        const fel = new FutureEventList(16, 2);
+        const fel = new FutureEventList(60, 16);
         const heap = new EventQueue(16);
         let id = 0;
         for (const t of initial) {
@@ -105,7 +105,7 @@ describe("FutureEventList (day calendar in front of the heap)", () => {
   });
 
   it("refuses to schedule into a day already run", () => {
-    const fel = new FutureEventList();
+    const fel = new FutureEventList(10);
     fel.openDay(0);
     fel.openDay(1);
     expect(() => fel.push(0.5, 0, 0)).toThrow(/precedes/);

@@ -3,7 +3,7 @@ import type { PartitionModel } from "../sim/partition-model.ts";
 import { exponential, geometric, pickCumulative, type RandomStreams } from "../sim/random/streams.ts";
 import { ServerPools } from "../sim/server-pools.ts";
 import type { Outbox } from "../sim/shared-exchange.ts";
-import { type ChoiceTables, chooseLogit, choiceTables } from "./choice.ts";
+import { type ChoiceTables, choiceTables, chooseLogit } from "./choice.ts";
 import * as C from "./counters.ts";
 import {
   ADMIT_PLANNED,
@@ -17,7 +17,7 @@ import {
 import { inpatientOutOfPocket } from "./insurance.ts";
 import { FLAG_MALE, type Residents, schemeOf } from "./population.ts";
 import { synthesizeResidents } from "./population-synthesis.ts";
-import { PURPOSE_EPISODE, PURPOSE_ONSET, PURPOSE_VISIT } from "./random-purposes.ts";
+import { PURPOSE_EPISODE, PURPOSE_FIRST_ONSET, PURPOSE_ONSET, PURPOSE_VISIT } from "./random-purposes.ts";
 import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
 import type { World } from "./world.ts";
 
@@ -34,7 +34,8 @@ const CONDITION_MASKS = 32;
  * provincial) through the engine's shared exchange.
  *
  * Draw addresses (resident, purpose, serial, step), serial = the resident's episode number:
- *   ONSET   (n, 0): u0 gap before onset n, u1 kind, u2 first choice, u3 severity of episode n
+ *   FIRST_ONSET (0, 0): u0 time of the first onset
+ *   ONSET   (n, 0): u0 gap from onset n to onset n + 1, u1 kind, u2 first choice, u3 severity of episode n
  *   EPISODE (n, 0): u0 need level, u1 visit count, u2 admission, u3 length of stay
  *   EPISODE (n, 1): u1 rehabilitation need, u3 referral down (drawn at discharge)
  *   VISIT   (n, s): u0 self-referral choice, u1 follow-up gap, u2 referral compliance, u3 referral delay
@@ -51,7 +52,6 @@ export class CarePathway implements PartitionModel {
   private readonly villageOffset: number;
   private readonly utility = new Float64Array(TIER_COUNT);
   private readonly scratch = new Float64Array(TIER_COUNT);
-  private readonly candidate = new Int32Array(TIER_COUNT);
   private day = 0;
   private readonly choiceTables: ChoiceTables;
   /** Conservation ledger of this partition. */
@@ -61,7 +61,7 @@ export class CarePathway implements PartitionModel {
     readonly index: number,
     private readonly world: World,
     private readonly streams: RandomStreams,
-    private readonly months: number,
+    months: number,
   ) {
     const f = world.facilities;
     const area = world.geography.areas[index];
@@ -83,14 +83,13 @@ export class CarePathway implements PartitionModel {
     for (let r = 0; r < n; r++) {
       const total = this.onsetTotal(r, K);
       if (total <= 0) continue;
-      const u = streams.block(this.residents.firstId + r, PURPOSE_ONSET, 0, 0);
+      const u = streams.block(this.residents.firstId + r, PURPOSE_FIRST_ONSET, 0, 0);
       this.fel.push(exponential(u[0], 1 / total), ONSET, r);
     }
   }
 
   /** Total onset rate of resident r (episodes per year), converted to per day. */
   private onsetTotal(r: number, K: number): number {
-    const res = this.residents;
     const row = this.onsetRow(r) * K;
     return this.world.kinds.onsetCumulative[row + K - 1] / C.DAYS_PER_YEAR;
   }
@@ -142,8 +141,7 @@ export class CarePathway implements PartitionModel {
     const uChoice = o[2];
     const uSeverity = o[3];
     res.onsetSerial[r] = serial + 1;
-    const next = streams.block(id, PURPOSE_ONSET, serial + 1, 0)[0];
-    this.fel.push(t + exponential(next, 1 / this.onsetTotal(r, K)), ONSET, r);
+    this.fel.push(t + exponential(o[0], 1 / this.onsetTotal(r, K)), ONSET, r);
 
     const ep = this.episodes;
     const e = ep.allocate();

@@ -88,7 +88,6 @@ export function buildMetrics(
     year: years,
     label: String(startYear + years - 1),
     visitsByTier,
-    outpatientVisitsByTier: visitsByTier,
     admissionsByTier,
     totalVisits: m("all"),
     visitsPerPersonYear: m("visitsPerPersonYear"),

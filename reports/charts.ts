@@ -120,7 +120,7 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: "Share of visits by tier",
-      subtitle: `Monthly outpatient visits plus admissions, ${replicationsNote(m)}`,
+      subtitle: `Monthly outpatient and emergency visits, ${replicationsNote(m)}`,
     },
     width: CHART_WIDTH,
     height: 320,
@@ -151,10 +151,10 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
   };
 }
 
-/** Visits by tier in the summary year, outpatient visits and admissions stacked, share as a label. */
+/** Visits and admissions by tier in the summary year, side by side; the visit bars carry their share. */
 export function visitsByTierChart(m: RunMetrics): TopLevelSpec {
   const { summary } = m;
-  const OUTPATIENT = "Outpatient visits";
+  const OUTPATIENT = "Visits";
   const ADMISSIONS = "Admissions";
   const bars = TIERS.flatMap((tier, order) => [
     {
@@ -162,7 +162,7 @@ export function visitsByTierChart(m: RunMetrics): TopLevelSpec {
       order,
       kind: OUTPATIENT,
       kindOrder: 0,
-      visits: summary.outpatientVisitsByTier[tier],
+      visits: summary.visitsByTier[tier],
     },
     {
       tier: TIER_LABELS[tier],
@@ -191,10 +191,10 @@ export function visitsByTierChart(m: RunMetrics): TopLevelSpec {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: `Visits by tier, ${summary.label}`,
-      subtitle: "Outpatient visits and admissions; label: share of all visits",
+      subtitle: "Outpatient and emergency visits, and admissions (counted apart); label: share of all visits",
     },
     width: CHART_WIDTH - 120,
-    height: { step: 36 },
+    height: 300,
     config: baseConfig,
     layer: [
       {
@@ -202,7 +202,8 @@ export function visitsByTierChart(m: RunMetrics): TopLevelSpec {
         mark: { type: "bar" },
         encoding: {
           y,
-          x: { ...x, stack: "zero" },
+          x: { ...x, stack: null },
+          yOffset: { field: "kind", type: "nominal", sort: [OUTPATIENT, ADMISSIONS] },
           color: {
             field: "kind",
             type: "nominal",

@@ -22,7 +22,7 @@ export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
     zh: "基层诊疗量占比",
     unit: "fraction",
     definition:
-      "Grassroots (village clinic + township health centre) visits ÷ all visits, where visits are outpatient visits plus admissions.",
+      "Grassroots (village clinic + township health centre) visits ÷ all visits, where visits are outpatient and emergency visits (诊疗人次); admissions are counted apart.",
   },
   {
     key: "hospitalShare",
@@ -48,7 +48,7 @@ export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
     key: "visitsPerPersonYear",
     label: "Visits per person-year",
     unit: "perPersonYear",
-    definition: "Outpatient visits plus admissions per resident per simulated year.",
+    definition: "Outpatient and emergency visits per resident in the summary year.",
   },
   {
     key: "admissionsPer100",

@@ -167,29 +167,26 @@ function tierTable(m: RunMetrics): string {
   const sumOverTiers = (byTier: ByTier) => TIERS.reduce((sum, tier) => sum + byTier[tier], 0);
   const header = [
     cell("Tier"),
-    cell("Outpatient visits", "num"),
-    cell("Admissions", "num"),
-    cell("All visits", "num"),
+    cell("Visits", "num"),
     cell("Share of visits", "num"),
+    cell("Admissions", "num"),
     cell("Mean outpatient wait (days)", "num"),
   ];
   const rows = TIERS.map((tier) =>
     row([
       cell(TIER_LABELS[tier]),
-      cell(formatCount(summary.outpatientVisitsByTier[tier]), "num"),
-      cell(formatCount(summary.admissionsByTier[tier]), "num"),
       cell(formatCount(summary.visitsByTier[tier]), "num"),
       cell(share(summary.visitsByTier[tier]), "num"),
+      cell(formatCount(summary.admissionsByTier[tier]), "num"),
       cell(formatDecimal(summary.meanOutpatientWaitDaysByTier[tier], 2), "num"),
     ]),
   );
   const total = row(
     [
       cell("All tiers"),
-      cell(formatCount(sumOverTiers(summary.outpatientVisitsByTier)), "num"),
-      cell(formatCount(sumOverTiers(summary.admissionsByTier)), "num"),
       cell(formatCount(summary.totalVisits), "num"),
       cell(share(summary.totalVisits), "num"),
+      cell(formatCount(sumOverTiers(summary.admissionsByTier)), "num"),
       cell(""),
     ],
     "td",

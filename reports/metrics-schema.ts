@@ -36,9 +36,12 @@ export interface YearSummary {
   year: number;
   /** Calendar label of that year, e.g. "2016". */
   label: string;
-  /** Outpatient visits plus admissions, per tier (means over replications). */
+  /**
+   * Outpatient and emergency visits (诊疗人次) per tier, means over replications. Admissions are
+   * counted apart (出院人数), as in the national statistics whose shares these are compared with.
+   */
   visitsByTier: ByTier;
-  outpatientVisitsByTier: ByTier;
+  /** Inpatient admissions per tier. */
   admissionsByTier: ByTier;
   totalVisits: number;
   visitsPerPersonYear: number;

@@ -3,14 +3,15 @@
  * Exit codes: 0 success; 1 run failure (a worker failed: message names partition and day);
  * 2 invalid scenario or arguments (one message per problem, no stack trace).
  */
+
+import { join } from "node:path";
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
-import { writeRunOutputs } from "../reports/write-report.ts";
 import { formatScorecard } from "../reports/scorecard.ts";
+import { writeRunOutputs } from "../reports/write-report.ts";
 import { defaultThreads, RunFailure } from "./parallel.ts";
 import { runScenario } from "./run.ts";
 import { loadScenario, ScenarioError, scenarioJsonSchema } from "./scenario-loader.ts";
 import { TIERSIM_VERSION } from "./version.ts";
-import { join } from "node:path";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (what: string) => (value: string) => {

@@ -40,7 +40,7 @@ export class EventQueue {
   }
 
   push(time: number, kind: number, payload: number): void {
-    if (!(time === time)) throw new RangeError("event time is NaN");
+    if (Number.isNaN(time)) throw new RangeError("event time is NaN");
     if (this.count === this.time.length) this.grow();
     const seq = this.nextSeq;
     this.nextSeq = (seq + 1) >>> 0;
@@ -118,7 +118,6 @@ export class EventQueue {
   pop(): boolean {
     if (this.count === 0) return false;
     const times = this.time;
-    const seqs = this.seq;
     this.poppedTime = times[0];
     this.poppedKind = this.kind[0];
     this.poppedPayload = this.payload[0];

@@ -87,7 +87,7 @@ export class FutureEventList {
       return;
     }
     if (!(time < this.horizonDays)) {
-      if (time !== time) throw new RangeError("event time is NaN");
+      if (Number.isNaN(time)) throw new RangeError("event time is NaN");
       this.beyondHorizon++;
       return;
     }

@@ -41,7 +41,9 @@ export function runGroup(run: GroupRun): number {
   const { models, outboxBuffers, outboxCounts, sharedPools, days, barrier } = run;
   const partitions = outboxBuffers.length;
   const mine = new Map<number, number>();
-  models.forEach((m, i) => mine.set(m.index, i));
+  models.forEach((m, i) => {
+    mine.set(m.index, i);
+  });
   const myOutboxes = models.map((m) => [
     new Outbox(outboxBuffers[m.index][0]),
     new Outbox(outboxBuffers[m.index][1]),

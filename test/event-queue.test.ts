@@ -16,7 +16,9 @@ describe("EventQueue", () => {
     fc.assert(
       fc.property(fc.array(time, { maxLength: 400 }), (times) => {
         const q = new EventQueue(16);
-        times.forEach((t, id) => q.push(t, id % 7, id));
+        times.forEach((t, id) => {
+          q.push(t, id % 7, id);
+        });
         const popped: number[] = [];
         while (q.pop()) {
           popped.push(q.poppedPayload);

@@ -1,0 +1,388 @@
+import { readFile } from "node:fs/promises";
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Node as YamlNode,
+} from "yaml";
+import { z } from "zod";
+import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
+import {
+  formatPath,
+  issueMessages,
+  quote,
+  ScenarioError,
+  type ScenarioProblem,
+  ZOD_DEFAULT_MESSAGE,
+} from "./scenario-errors.ts";
+import { allowedKeys, schemaAt } from "./schema-walk.ts";
+import { applyOverride, isCoreTag, parseOverride, shortTag } from "./set-overrides.ts";
+
+/**
+ * Reading a scenario: YAML text → plain data (safe core schema: no code, no custom tags,
+ * bounded aliases) → `--set` overrides → validation by `ScenarioSchema` (defaults fill what
+ * the file omits). Every problem found is reported at once, each at its line and column.
+ */
+
+export { ScenarioError, type ScenarioProblem } from "./scenario-errors.ts";
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  file: string;
+  /** The `--set` overrides applied, in order. */
+  overrides: string[];
+}
+
+/** Alias expansions allowed in one file: plenty for sharing a block, too few for a "billion laughs". */
+const MAX_ALIAS_COUNT = 100;
+
+export async function loadScenario(file: string, options: { sets?: string[] } = {}): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(error);
+    throw new ScenarioError([{ file, path: "", message: `cannot read the scenario file: ${why}` }]);
+  }
+  return parseScenarioText(text, file, options.sets);
+}
+
+/** Pure: the scenario in `text` (named `file` in messages) with `sets` applied, or a ScenarioError. */
+export function parseScenarioText(text: string, file: string, sets: readonly string[] = []): LoadedScenario {
+  const source = readYaml(text, file);
+  if (!source.ok) throw new ScenarioError(source.problems);
+  const { doc, lineCounter, data } = source;
+
+  const fileIssues = validate(data);
+  let final = fileIssues;
+  // Problems of each override, in the order given; then those of the file, in file order.
+  const setProblems = new Map<string, ScenarioProblem[]>(sets.map((text) => [text, []]));
+  const applied: { text: string; path: (string | number)[] }[] = [];
+  if (sets.length > 0) {
+    const withSets = structuredClone(data);
+    for (const text of sets) {
+      const parsed = parseOverride(text);
+      const outcome = parsed.ok ? applyOverride(withSets, parsed.value, ScenarioSchema) : parsed;
+      if (outcome.ok) applied.push({ text, path: outcome.value });
+      else
+        setProblems
+          .get(text)
+          ?.push({ file: `--set ${text}`, path: outcome.path ?? "", message: outcome.message });
+    }
+    final = validate(withSets);
+  }
+  if (final.ok && applied.length === sets.length) {
+    // A fresh copy: zod hands out the schema's own default objects, which must stay untouched.
+    return { scenario: structuredClone(final.data), file, overrides: [...sets] };
+  }
+
+  const fileProblems: (ScenarioProblem & { order: number })[] = [];
+  const inFile = new Set(fileIssues.ok ? [] : fileIssues.problems.map(issueKey));
+  for (const p of final.ok ? [] : final.problems) {
+    if (applied.length > 0 && !inFile.has(issueKey(p))) {
+      // Appeared with the overrides: blame the one whose path shares most with the issue.
+      const culprit = closestOverride(applied, p.path);
+      setProblems
+        .get(culprit.text)
+        ?.push({ file: `--set ${culprit.text}`, path: formatPath(p.path), message: p.message });
+    } else {
+      const pos = positionOf(doc, lineCounter, p.path, p.atKey);
+      fileProblems.push({
+        file,
+        ...pos,
+        path: formatPath(p.path),
+        message: p.message,
+        order: fileProblems.length,
+      });
+    }
+  }
+  fileProblems.sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.order - b.order,
+  );
+  const problems = [...fileProblems.map(({ order: _, ...p }) => p), ...[...setProblems.values()].flat()];
+  throw new ScenarioError(problems);
+}
+
+/** The scenario JSON Schema (input side: every field optional where a default fills it), for editors. */
+export function scenarioJsonSchema(): object {
+  return z.toJSONSchema(ScenarioSchema, { io: "input" });
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML
+
+type YamlSource =
+  | { ok: true; doc: Document; lineCounter: LineCounter; data: Record<string, unknown> }
+  | { ok: false; problems: ScenarioProblem[] };
+
+function readYaml(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    schema: "core",
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: false,
+  });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const problems: ScenarioProblem[] = [];
+  const seenLines = new Set<number>();
+  for (const e of doc.errors) {
+    const pos = at(e.pos[0]);
+    if (seenLines.has(pos.line)) continue; // one cause often trips several errors on a line
+    seenLines.add(pos.line);
+    if (e.code === "DUPLICATE_KEY") {
+      const dup = keyAt(doc, e.pos[0]);
+      const name = dup ? `duplicate field ${quote(String(dup.key))}` : "duplicate field";
+      problems.push({
+        file,
+        ...pos,
+        path: dup ? formatPath(dup.path) : "",
+        message: `${name} (a field may appear only once in a mapping)`,
+      });
+    } else {
+      problems.push({ file, ...pos, path: "", message: `YAML syntax error: ${e.message}` });
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  // Custom tags (`!!js/function`, `!anything`) never resolve in the core schema, which would
+  // read them as text with a warning; refuse them instead. A warning points at its tag, the
+  // tagged node after it gives the field's path.
+  const tagged: { start: number; path: Segment[]; tag: string }[] = [];
+  walkNodes(doc.contents, [], (node, path) => {
+    const start = node.range?.[0] ?? 0;
+    if (isAlias(node)) {
+      if (!node.resolve(doc))
+        problems.push({
+          file,
+          ...at(start),
+          path: formatPath(path),
+          message: `unknown anchor: *${node.source} is used before any &${node.source} is set`,
+        });
+    } else if (node.tag && !isCoreTag(node.tag)) {
+      tagged.push({ start, path, tag: node.tag });
+    }
+  });
+  const tagMessage = (tag: string) =>
+    `custom tag ${quote(shortTag(tag))} is not allowed: scenario files hold plain data (numbers, text, lists, mappings)`;
+  for (const w of doc.warnings) {
+    if (w.code !== "TAG_RESOLVE_FAILED") {
+      problems.push({ file, ...at(w.pos[0]), path: "", message: `YAML: ${w.message}` });
+      continue;
+    }
+    const i = tagged.findIndex((t) => t.start >= w.pos[1]);
+    const node = i >= 0 ? tagged.splice(i, 1)[0] : undefined;
+    const tag = node?.tag ?? /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? "?";
+    problems.push({
+      file,
+      ...at(w.pos[0]),
+      path: node ? formatPath(node.path) : "",
+      message: tagMessage(tag),
+    });
+  }
+  for (const t of tagged)
+    problems.push({ file, ...at(t.start), path: formatPath(t.path), message: tagMessage(t.tag) });
+  walkPairs(doc.contents, [], (pair, path) => {
+    if (pair.key !== null && !isScalar(pair.key)) {
+      const start = (pair.key as YamlNode).range?.[0] ?? 0;
+      problems.push({
+        file,
+        ...at(start),
+        path: formatPath(path),
+        message: "a field name must be plain text",
+      });
+    }
+  });
+  if (problems.length > 0) {
+    problems.sort((x, y) => (x.line ?? 0) - (y.line ?? 0) || (x.column ?? 0) - (y.column ?? 0));
+    return { ok: false, problems };
+  }
+
+  if (doc.contents === null)
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          path: "",
+          message: "the file is empty: expected a mapping of scenario fields, e.g. name: my-scenario",
+        },
+      ],
+    };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          path: "",
+          message: /alias count/i.test(message)
+            ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): aliases may share a block, not multiply it`
+            : `cannot read the YAML: ${message}`,
+        },
+      ],
+    };
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          ...at(doc.contents.range?.[0] ?? 0),
+          path: "",
+          message: `expected a mapping of scenario fields (field: value) at the top level, got ${
+            Array.isArray(data)
+              ? "a list"
+              : data === null
+                ? "an empty value"
+                : `${typeof data} ${quote(data)}`
+          }`,
+        },
+      ],
+    };
+  }
+  return { ok: true, doc, lineCounter, data: data as Record<string, unknown> };
+}
+
+type Segment = string | number;
+
+/** Calls `visit` on every node below `node` (aliases are not followed) with its path. */
+function walkNodes(node: unknown, path: Segment[], visit: (node: YamlNode, path: Segment[]) => void): void {
+  if (!node || typeof node !== "object") return;
+  visit(node as YamlNode, path);
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key) || pair.key === null) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : "";
+        if (isScalar(pair.key)) visit(pair.key, [...path, key]);
+        walkNodes(pair.value, [...path, key], visit);
+      }
+      if (pair.key && !isScalar(pair.key)) walkNodes(pair.key, path, visit);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      walkNodes(item, [...path, i], visit);
+    });
+  }
+}
+
+function walkPairs(
+  node: unknown,
+  path: Segment[],
+  visit: (pair: { key: unknown; value: unknown }, path: Segment[]) => void,
+): void {
+  walkNodes(node, path, (n, p) => {
+    if (isMap(n)) for (const pair of n.items) if (isPair(pair)) visit(pair, p);
+  });
+}
+
+/** The key that starts at `offset` (a duplicate key's position) and its path. */
+function keyAt(doc: Document, offset: number): { key: unknown; path: Segment[] } | undefined {
+  let found: { key: unknown; path: Segment[] } | undefined;
+  walkPairs(doc.contents, [], (pair, path) => {
+    if (found === undefined && isScalar(pair.key) && pair.key.range?.[0] === offset)
+      found = { key: pair.key.value, path: [...path, String(pair.key.value)] };
+  });
+  return found;
+}
+
+/**
+ * Where a zod issue path lies in the file: the node itself; for an unknown field, its key; for a
+ * missing field (or one a default filled), the nearest enclosing node that is in the file.
+ */
+function positionOf(
+  doc: Document,
+  lineCounter: LineCounter,
+  path: readonly PropertyKey[],
+  atKey: boolean,
+): { line?: number; column?: number } {
+  const linePos = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (atKey && path.length > 0) {
+    const parent = nodeAt(doc, path.slice(0, -1));
+    const name = String(path[path.length - 1]);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+      const start = (pair?.key as YamlNode | undefined)?.range?.[0];
+      if (start !== undefined) return linePos(start);
+    }
+  }
+  for (let n = path.length; n >= 0; n--) {
+    const node = nodeAt(doc, path.slice(0, n));
+    const start = (node as YamlNode | undefined)?.range?.[0];
+    if (start !== undefined) return linePos(start);
+  }
+  return {};
+}
+
+function nodeAt(doc: Document, path: readonly PropertyKey[]): unknown {
+  if (path.length === 0) return doc.contents;
+  if (path.some((seg) => typeof seg === "symbol")) return undefined;
+  try {
+    const node = doc.getIn(path as Segment[], true);
+    return isCollection(node) || isScalar(node) || isAlias(node) ? node : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+interface LocatedIssue {
+  path: PropertyKey[];
+  message: string;
+  atKey: boolean;
+}
+
+type Validation = { ok: true; data: Scenario } | { ok: false; problems: LocatedIssue[] };
+
+function validate(data: unknown): Validation {
+  const result = ScenarioSchema.safeParse(data, { reportInput: true, error: () => ZOD_DEFAULT_MESSAGE });
+  if (result.success) return { ok: true, data: result.data };
+  const allowedAt = (path: readonly PropertyKey[]) => {
+    const schema = schemaAt(ScenarioSchema, path);
+    return schema ? allowedKeys(schema) : undefined;
+  };
+  return { ok: false, problems: result.error.issues.flatMap((issue) => issueMessages(issue, allowedAt)) };
+}
+
+function issueKey(p: LocatedIssue): string {
+  return `${formatPath(p.path)}\u0000${p.message}`;
+}
+
+function closestOverride<T extends { path: (string | number)[] }>(
+  applied: T[],
+  path: readonly PropertyKey[],
+): T {
+  let best = applied[applied.length - 1];
+  let bestShared = -1;
+  for (const o of applied) {
+    let shared = 0;
+    while (shared < o.path.length && shared < path.length && String(o.path[shared]) === String(path[shared]))
+      shared++;
+    if (shared >= bestShared) {
+      best = o;
+      bestShared = shared;
+    }
+  }
+  return best;
+}

@@ -4,6 +4,7 @@ import { exponential, geometric, pickCumulative, type RandomStreams } from "../s
 import { ServerPools } from "../sim/server-pools.ts";
 import type { Outbox } from "../sim/shared-exchange.ts";
 import { type ChoiceTables, choiceTables, chooseLogit } from "./choice.ts";
+import { CONDITION_GROUPS, GROUP_COUNT } from "./condition-groups.ts";
 import * as C from "./counters.ts";
 import {
   ADMIT_PLANNED,
@@ -18,7 +19,12 @@ import { inpatientOutOfPocket } from "./insurance.ts";
 import { FLAG_MALE, type Residents, schemeOf } from "./population.ts";
 import { synthesizeResidents } from "./population-synthesis.ts";
 import { PURPOSE_EPISODE, PURPOSE_FIRST_ONSET, PURPOSE_ONSET, PURPOSE_VISIT } from "./random-purposes.ts";
-import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
+import { COUNTY, OUT_OF_REGION, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
+
+const ADMIT_AT_FIRST = 0;
+const ADMIT_AT_EVERY_VISIT = 2;
+const REHABILITATION = CONDITION_GROUPS.indexOf("rehabilitation");
+
 import type { World } from "./world.ts";
 
 const ONSET = 1;
@@ -50,8 +56,8 @@ export class CarePathway implements PartitionModel {
   private readonly firstFacility: number;
   private readonly rural: boolean;
   private readonly villageOffset: number;
-  private readonly utility = new Float64Array(TIER_COUNT);
-  private readonly scratch = new Float64Array(TIER_COUNT);
+  private readonly utility: Float64Array;
+  private readonly scratch: Float64Array;
   private day = 0;
   private readonly choiceTables: ChoiceTables;
   /** Conservation ledger of this partition. */
@@ -77,6 +83,8 @@ export class CarePathway implements PartitionModel {
     }
     this.pools = new ServerPools(servers);
     this.choiceTables = choiceTables(world);
+    this.utility = new Float64Array(world.catchment.maxEntries);
+    this.scratch = new Float64Array(world.catchment.maxEntries);
     const n = this.residents.count;
     this.fel = new FutureEventList((months / 12) * C.DAYS_PER_YEAR, Math.ceil(n * 1.2) + 1024);
     const K = world.kinds.count;
@@ -147,6 +155,7 @@ export class CarePathway implements PartitionModel {
     const e = ep.allocate();
     ep.resident[e] = r;
     ep.kind[e] = kind;
+    ep.group[e] = kinds.group[kind];
     ep.serial[e] = serial;
     ep.severity[e] = triangular(
       uSeverity,
@@ -164,16 +173,34 @@ export class CarePathway implements PartitionModel {
     this.visit(e, t);
   }
 
-  /** Emergencies go to the nearest county-tier or tertiary hospital (004:625; Wenzhou 000:146). */
-  private nearestHospital(r: number): number {
-    const cat = this.world.catchment;
-    const base = (this.villageOffset + this.residents.home[r]) * TIER_COUNT;
-    return cat.minutes[base + COUNTY] <= cat.minutes[base + TERTIARY]
-      ? cat.facility[base + COUNTY]
-      : cat.facility[base + TERTIARY];
+  /** Choice-set entries of resident r: [first, end) into the catchment arrays. */
+  private entries(r: number): number {
+    return this.world.catchment.first[this.villageOffset + this.residents.home[r]];
+  }
+  private entriesEnd(r: number): number {
+    return this.world.catchment.first[this.villageOffset + this.residents.home[r] + 1];
   }
 
-  /** Logit choice among the resident's candidate facilities of tiers above `aboveTier`. */
+  /**
+   * Emergencies go to the nearest hospital in the city, whatever its tier (Wenzhou 000:146;
+   * nationally straight to secondary or above, 004:625).
+   */
+  private nearestHospital(r: number): number {
+    const cat = this.world.catchment;
+    const tiers = this.world.facilities.tier;
+    let best = -1;
+    let bestMinutes = Number.POSITIVE_INFINITY;
+    for (let i = this.entries(r), end = this.entriesEnd(r); i < end; i++) {
+      const tier = tiers[cat.facility[i]];
+      if (tier >= COUNTY && tier < OUT_OF_REGION && cat.minutes[i] < bestMinutes) {
+        best = cat.facility[i];
+        bestMinutes = cat.minutes[i];
+      }
+    }
+    return best >= 0 ? best : cat.facility[this.entriesEnd(r) - 1];
+  }
+
+  /** Logit choice among the resident's choice set, restricted to tiers above `aboveTier`. */
   private choose(e: number, aboveTier: number, u: number): number {
     const w = this.world;
     const ep = this.episodes;
@@ -182,33 +209,40 @@ export class CarePathway implements PartitionModel {
     const kind = ep.kind[e];
     const scheme = schemeOf(res.flags[r]);
     const c = this.choiceTables;
+    const cat = w.catchment;
     const k5 = kind * TIER_COUNT;
     const s5 = scheme * TIER_COUNT;
-    const base = (this.villageOffset + res.home[r]) * TIER_COUNT;
+    const costRow = (kind * 3 + scheme) * TIER_COUNT;
     const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
     const paid = res.deductiblePaid[r];
     const ins = w.insurance;
-    for (let tier = 0; tier < TIER_COUNT; tier++) {
+    const tiers = w.facilities.tier;
+    const first = this.entries(r);
+    const n = this.entriesEnd(r) - first;
+    for (let j = 0; j < n; j++) {
+      const i = first + j;
+      const tier = tiers[cat.facility[i]];
       if (tier <= aboveTier) {
-        this.utility[tier] = Number.NEGATIVE_INFINITY;
+        this.utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
-      let u =
-        c.base[(kind * 3 + scheme) * TIER_COUNT + tier] +
-        c.travel[base + tier] +
-        c.quality[base + tier] * severityWeight;
-      const admit = c.hasBeds[base + tier] ? w.kinds.admission[k5 + tier] : 0;
+      let v =
+        c.constant[i] +
+        c.cost[costRow + tier] * c.priceFactor[i] +
+        c.travel[i] +
+        c.quality[i] * severityWeight;
+      const admit = c.hasBeds[i] ? w.kinds.admission[k5 + tier] : 0;
       if (admit > 0) {
         // Expected inpatient out-of-pocket: the rest of this year's deductible, then the uncovered share.
-        const cost = c.stayCost[k5 + tier];
+        const cost = c.stayCost[k5 + tier] * c.priceFactor[i];
         const remaining = ins.deductible[s5 + tier] - paid;
         const deductible = remaining <= 0 ? 0 : remaining < cost ? remaining : cost;
-        u += c.costPerYuan * admit * (deductible + (cost - deductible) * (1 - ins.inpatientRate[s5 + tier]));
+        v += c.costPerYuan * admit * (deductible + (cost - deductible) * (1 - ins.inpatientRate[s5 + tier]));
       }
-      this.utility[tier] = u;
+      this.utility[j] = v;
     }
-    const pick = chooseLogit(this.utility, TIER_COUNT, u, this.scratch);
-    return w.catchment.facility[base + (pick < 0 ? OUT_OF_REGION : pick)];
+    const pick = chooseLogit(this.utility, n, u, this.scratch);
+    return cat.facility[first + (pick < 0 ? n - 1 : pick)];
   }
 
   /** A patient arrives at the episode's facility: decide treatment, then take capacity. */
@@ -218,14 +252,18 @@ export class CarePathway implements PartitionModel {
     const f = ep.facility[e];
     const tier = w.facilities.tier[f];
     const kind = ep.kind[e];
-    const capable = w.facilities.capability[f] >= ep.need[e];
+    const capable = w.facilities.capability[f * GROUP_COUNT + ep.group[e]] >= ep.need[e];
     let flags = ep.flags[e] & ~(ADMIT_PLANNED | CAPABLE_PLANNED);
     let los = 0;
     if (capable) {
       flags |= CAPABLE_PLANNED;
       const hasBeds = w.facilities.beds[f] > 0 || tier === OUT_OF_REGION;
-      const admissionDue = !w.kinds.admitAtLast[kind] || ep.visitsLeft[e] <= 1;
-      if (hasBeds && admissionDue && !(flags & (ADMITTED | REHAB))) {
+      const timing = w.kinds.admissionAt[kind];
+      const admissionDue =
+        timing === ADMIT_AT_EVERY_VISIT
+          ? !(flags & REHAB)
+          : !(flags & (ADMITTED | REHAB)) && (timing === ADMIT_AT_FIRST || ep.visitsLeft[e] <= 1);
+      if (hasBeds && admissionDue) {
         if (ep.admissionDraw[e] < w.kinds.admission[kind * TIER_COUNT + tier]) {
           flags |= ADMIT_PLANNED;
           const mean = w.kinds.lengthOfStay[kind * TIER_COUNT + tier];
@@ -312,11 +350,18 @@ export class CarePathway implements PartitionModel {
     const ep = this.episodes;
     this.count(C.UPWARD_REFERRALS, t);
     if (tier === COUNTY) this.count(C.COUNTY_TIER_REFERRALS_OUT, t);
-    const base = (this.villageOffset + this.residents.home[ep.resident[e]]) * TIER_COUNT;
-    let target = OUT_OF_REGION;
-    for (let up = tier + 1; up < TIER_COUNT; up++) {
-      if (w.facilities.capability[w.catchment.facility[base + up]] >= ep.need[e]) {
-        target = up;
+    // The target: the first entry of the choice set (sorted by tier, then travel time) above
+    // this tier that can treat the episode; the provincial hospitals otherwise.
+    const cat = w.catchment;
+    const r = ep.resident[e];
+    const end = this.entriesEnd(r);
+    let target = cat.facility[end - 1];
+    const need = ep.need[e];
+    const column = ep.group[e];
+    for (let i = this.entries(r); i < end; i++) {
+      const f = cat.facility[i];
+      if (w.facilities.tier[f] > tier && w.facilities.capability[f * GROUP_COUNT + column] >= need) {
+        target = f;
         break;
       }
     }
@@ -324,7 +369,7 @@ export class CarePathway implements PartitionModel {
     const { compliance, delayDays } = w.scenario.referral;
     const uChoice = u[0];
     const uDelay = u[3];
-    ep.facility[e] = u[2] < compliance ? w.catchment.facility[base + target] : this.choose(e, tier, uChoice);
+    ep.facility[e] = u[2] < compliance ? target : this.choose(e, tier, uChoice);
     const delay = w.kinds.emergency[ep.kind[e]] ? 0 : exponential(uDelay, delayDays);
     this.fel.push(this.at(t + delay), VISIT, e);
   }
@@ -343,13 +388,23 @@ export class CarePathway implements PartitionModel {
     }
     ep.flags[e] |= REHAB;
     ep.need[e] = 1;
+    ep.group[e] = REHABILITATION;
     ep.visitsLeft[e] = 1 + Math.round(w.kinds.rehabVisits[kind]);
     if (tier >= COUNTY && down) {
       this.count(C.DOWNWARD_REFERRALS, t);
-      const base = (this.villageOffset + this.residents.home[ep.resident[e]]) * TIER_COUNT;
-      ep.facility[e] = w.catchment.facility[base + TOWNSHIP];
+      const centre = this.homeCentre(ep.resident[e]);
+      if (centre >= 0) ep.facility[e] = centre;
     }
     this.followUpOrEnd(e, t);
+  }
+
+  /** The resident's own township or community centre, or -1 if the area has none. */
+  private homeCentre(r: number): number {
+    const cat = this.world.catchment;
+    for (let i = this.entries(r), end = this.entriesEnd(r); i < end; i++) {
+      if (this.world.facilities.tier[cat.facility[i]] === TOWNSHIP) return cat.facility[i];
+    }
+    return -1;
   }
 
   private end(e: number, t: number): void {

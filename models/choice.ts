@@ -37,7 +37,7 @@ export const ChoiceSchema = z
       .max(1)
       .default(0.25)
       .describe("Share of the quality weight that applies even at zero severity."),
-    tierConstant: byTierSchema(z.number(), [0.2, 0, 0, 0.9, -1]).describe(
+    tierConstant: byTierSchema(z.number(), [0.4, -0.15, 0, 0.5, -1]).describe(
       "Alternative-specific constants (habit, convenience beyond travel), calibration parameters.",
     ),
   })
@@ -66,14 +66,17 @@ export function chooseLogit(utility: Float64Array, n: number, u: number, scratch
 /**
  * The parts of the utilities that do not change during a run, precomputed so that a choice
  * costs a few additions per alternative:
- *   base[(kind·3 + scheme)·5 + tier] = tierConstant + cost · outpatient out-of-pocket,
- *   travel[village·5 + tier] = travel · minutes, quality[village·5 + tier] = qualityWeight · q,
- *   hasBeds[village·5 + tier], stayCost[kind·5 + tier] = length of stay × price per day.
+ *   cost[(kind·3 + scheme)·5 + tier] = cost · outpatient out-of-pocket at the tier's price,
+ *   per choice-set entry: constant = tierConstant, travel = travel · minutes,
+ *   quality = qualityWeight · q, priceFactor and hasBeds of the facility;
+ *   stayCost[kind·5 + tier] = length of stay × price per day.
  */
 export interface ChoiceTables {
-  base: Float64Array;
+  cost: Float64Array;
+  constant: Float64Array;
   travel: Float64Array;
   quality: Float64Array;
+  priceFactor: Float64Array;
   hasBeds: Uint8Array;
   stayCost: Float64Array;
   costPerYuan: number;
@@ -84,7 +87,7 @@ export function choiceTables(w: World): ChoiceTables {
   const p = w.scenario.choice;
   const K = w.kinds.count;
   const asc = byTierArray(p.tierConstant);
-  const base = new Float64Array(K * 3 * TIER_COUNT);
+  const cost = new Float64Array(K * 3 * TIER_COUNT);
   const stayCost = new Float64Array(K * TIER_COUNT);
   for (let k = 0; k < K; k++) {
     for (let tier = 0; tier < TIER_COUNT; tier++) {
@@ -94,24 +97,31 @@ export function choiceTables(w: World): ChoiceTables {
         const oop =
           w.kinds.priceOutpatient[k * TIER_COUNT + tier] *
           (1 - w.insurance.outpatientRate[scheme * TIER_COUNT + tier]);
-        base[(k * 3 + scheme) * TIER_COUNT + tier] = asc[tier] + p.costPerYuan * oop;
+        cost[(k * 3 + scheme) * TIER_COUNT + tier] = p.costPerYuan * oop;
       }
     }
   }
   const n = w.catchment.facility.length;
+  const constant = new Float64Array(n);
   const travel = new Float64Array(n);
   const quality = new Float64Array(n);
+  const priceFactor = new Float64Array(n);
   const hasBeds = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const f = w.catchment.facility[i];
+    const tier = w.facilities.tier[f];
+    constant[i] = asc[tier];
     travel[i] = p.travelPerMinute * w.catchment.minutes[i];
     quality[i] = p.qualityWeight * w.facilities.quality[f];
-    hasBeds[i] = w.facilities.beds[f] > 0 || w.facilities.tier[f] === OUT_OF_REGION ? 1 : 0;
+    priceFactor[i] = w.facilities.priceFactor[f];
+    hasBeds[i] = w.facilities.beds[f] > 0 || tier === OUT_OF_REGION ? 1 : 0;
   }
   return {
-    base,
+    cost,
+    constant,
     travel,
     quality,
+    priceFactor,
     hasBeds,
     stayCost,
     costPerYuan: p.costPerYuan,

@@ -13,6 +13,8 @@ export class EpisodePool {
   resident = new Int32Array(0);
   kind = new Uint8Array(0);
   need = new Uint8Array(0);
+  /** Condition group whose capability the episode needs now (rehabilitation after a stay). */
+  group = new Uint8Array(0);
   flags = new Uint8Array(0);
   visitsLeft = new Int32Array(0);
   facility = new Int32Array(0);
@@ -34,7 +36,7 @@ export class EpisodePool {
   }
 
   get byteLength(): number {
-    return this.resident.length * (4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4);
+    return this.resident.length * (4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4);
   }
 
   allocate(): number {
@@ -79,6 +81,7 @@ export class EpisodePool {
     this.resident = grow(this.resident, Int32Array);
     this.kind = grow(this.kind, Uint8Array);
     this.need = grow(this.need, Uint8Array);
+    this.group = grow(this.group, Uint8Array);
     this.flags = grow(this.flags, Uint8Array);
     this.visitsLeft = grow(this.visitsLeft, Int32Array);
     this.facility = grow(this.facility, Int32Array);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AgeScheduleSchema } from "./age-schedule.ts";
 import { type ByTierValues, byTierSchema } from "./by-tier.ts";
+import { CONDITION_GROUPS } from "./condition-groups.ts";
 import { CONDITIONS } from "./population.ts";
 
 /**
@@ -28,12 +29,16 @@ export const EpisodeKindSchema = z
       .partialRecord(z.enum(CONDITIONS), z.number().min(0))
       .default({})
       .describe("Extra episodes per person-year for residents living with each condition."),
+    group: z
+      .enum(CONDITION_GROUPS)
+      .default("general")
+      .describe("Condition group: which facility capability the episode needs."),
     sex: z.enum(["any", "female", "male"]).default("any").describe("Who can have this kind of episode."),
     admissionAt: z
-      .enum(["first", "last"])
+      .enum(["first", "last", "every"])
       .default("first")
       .describe(
-        "Admission decided at the first treating visit, or at the last (e.g. delivery after prenatal visits).",
+        "Admission decided once at the first treating visit, once at the last (delivery after prenatal visits), or at every visit (treatment cycles).",
       ),
     emergency: z
       .boolean()
@@ -109,6 +114,7 @@ const tiers = (v: number, t: number, c: number, h: number, o: number): ByTierVal
 export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
   {
     id: "minor",
+    group: "general",
     label: "Common minor illness",
     source: "NHSS 2013 two-week illness; scaled to NHFPC 2015 visit totals",
     incidence: { ages: AGES, values: [3.6, 2.2, 1.5, 1.8, 2.1, 2.4, 2.6] },
@@ -120,6 +126,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
   },
   {
     id: "moderate",
+    group: "general",
     label: "Acute moderate illness",
     source: "Calibration guess; NHFPC 2015 admissions 15 per 100",
     incidence: { ages: AGES, values: [0.5, 0.3, 0.3, 0.45, 0.55, 0.65, 0.8] },
@@ -130,6 +137,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
   },
   {
     id: "emergency",
+    group: "cardiocerebral",
     label: "Emergency (stroke, heart attack, trauma)",
     source: "Calibration guess",
     incidence: { ages: AGES, values: [0.008, 0.006, 0.008, 0.015, 0.025, 0.035, 0.06] },
@@ -144,6 +152,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
   },
   {
     id: "chronicFollowUp",
+    group: "chronic",
     label: "Chronic disease follow-up (prescription renewal, monitoring)",
     source:
       "Monthly-to-quarterly follow-up of managed patients (national basic public health service norms: ≥ 4 a year)",
@@ -156,6 +165,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
   },
   {
     id: "complex",
+    group: "general",
     label: "Complex or undiagnosed condition",
     source: "Calibration guess",
     incidence: { ages: AGES, values: [0.02, 0.015, 0.025, 0.05, 0.07, 0.08, 0.1] },
@@ -172,6 +182,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
 DEFAULT_EPISODE_KINDS.push(
   {
     id: "exacerbation",
+    group: "respiratory",
     label: "Chronic disease exacerbation",
     source: "Calibration guess; COPD and heart failure exacerbations dominate",
     incidence: { ages: [0], values: [0] },
@@ -183,6 +194,7 @@ DEFAULT_EPISODE_KINDS.push(
   },
   {
     id: "electiveSurgery",
+    group: "surgery",
     label: "Elective surgery",
     source: "Calibration guess; NHFPC 2015 inpatient surgery ≈ 4.6 per 100 residents",
     incidence: { ages: AGES, values: [0.005, 0.008, 0.012, 0.025, 0.035, 0.04, 0.04] },
@@ -194,6 +206,7 @@ DEFAULT_EPISODE_KINDS.push(
   },
   {
     id: "maternity",
+    group: "maternity",
     label: "Maternity: prenatal visits and delivery",
     source: "16.55 M births in 2015 (NBS) over ≈ 310 M women aged 15–44; ≥ 5 prenatal visits (national norm)",
     sex: "female",
@@ -204,6 +217,22 @@ DEFAULT_EPISODE_KINDS.push(
     admission: tiers(0, 0.95, 0.98, 0.98, 0.98),
     admissionAt: "last",
     lengthOfStayDays: tiers(1, 3, 4, 5, 5),
+  },
+  {
+    id: "cancer",
+    label: "Cancer treatment cycles",
+    group: "oncology",
+    source:
+      "4.29 M new cancer cases in China in 2015 (Chen W et al., CA Cancer J Clin 2016;66:115); chemotherapy in ≈ 21-day cycles",
+    incidence: { ages: AGES, values: [0.0002, 0.0002, 0.0005, 0.003, 0.007, 0.009, 0.013] },
+    severity: { min: 0.7, mode: 0.9, max: 1 },
+    needLevel: [0, 0, 0.25, 0.6, 0.15],
+    visits: { mean: 6, intervalDays: 21 },
+    admission: tiers(0, 0, 0.7, 0.8, 0.85),
+    admissionAt: "every",
+    lengthOfStayDays: tiers(1, 4, 5, 6, 7),
+    price: { outpatient: tiers(30, 80, 300, 500, 550), inpatientPerDay: tiers(0, 250, 800, 1500, 1700) },
+    rehab: { probability: 0.1, visits: 4, intervalDays: 14 },
   },
 );
 

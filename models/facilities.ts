@@ -1,108 +1,245 @@
 import { z } from "zod";
-import type { Geography, GeographyParams } from "./geography.ts";
-import { travelMinutes } from "./geography.ts";
-import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TOWNSHIP, VILLAGE } from "./tiers.ts";
+import { CONDITION_GROUPS } from "./condition-groups.ts";
 
 /**
- * Facilities placed by the tier rules of DOMAIN.md: a clinic per village/community, a centre
- * per township/sub-district, a general hospital per county/district (county tier), tertiary
- * hospitals in the city, and the provincial (out-of-region) hospitals as one destination.
- * Each has outpatient doctors (daily capacity = doctors × visits per doctor per day), beds, a
- * capability level and a perceived quality.
+ * Facility types and their parameters. Each type belongs to a tier and has staff (doctors, the
+ * share of them who are general practitioners), a daily outpatient capacity derived from staff,
+ * beds, a capability level per condition group, a perceived quality and a price factor relative
+ * to its tier's prices. Placement rules and the scenario's additions, removals and resizings are
+ * in facility-placement.ts.
+ *
+ * Sources (NHFPC Statistical Yearbook 2016, data for 2015): 640,536 village clinics with ≈ 1.45 M
+ * village doctors and physicians (≈ 2.3 a clinic); 36,817 township centres with ≈ 12 physicians
+ * and 33 beds each; 8,806 community centres with ≈ 16 physicians; doctors see 7.3 visits a day in
+ * general hospitals, 9.6 in township centres, 16.3 in community centres (capacity below is set
+ * above those loads); 5.11 beds per 1,000 residents; 1.38 GPs per 10,000 residents.
  */
 
-const TierFacilitySchema = (d: {
-  doctors: number;
+export const FACILITY_TYPES = [
+  "villageClinic",
+  "communityStation",
+  "townshipCentre",
+  "communityCentre",
+  "countyGeneral",
+  "countyTcm",
+  "citySecondary",
+  "tertiary",
+  "provincial",
+] as const;
+export type FacilityType = (typeof FACILITY_TYPES)[number];
+
+const level = z.number().int().min(0).max(5);
+
+const capabilitySchema = (d: readonly number[]) =>
+  z
+    .object(
+      Object.fromEntries(CONDITION_GROUPS.map((g, i) => [g, level.default(d[i])])) as Record<
+        (typeof CONDITION_GROUPS)[number],
+        z.ZodDefault<typeof level>
+      >,
+    )
+    .strict()
+    .prefault({})
+    .describe(`Highest need level treated, per condition group (${CONDITION_GROUPS.join(", ")}).`);
+
+interface TypeDefaults {
+  doctorsPerFacility: number;
+  doctorsPer10k: number;
+  gpShare: number;
   visitsPerDoctorPerDay: number;
+  bedsPerFacility: number;
   bedsPer1000: number;
-  capability: number;
+  /** general, chronic, cardiocerebral, respiratory, surgery, maternity, oncology, rehabilitation */
+  capability: readonly number[];
   quality: number;
-  doctorsAreFixed?: boolean;
-}) =>
+}
+
+const FacilityTypeSchema = (d: TypeDefaults) =>
   z
     .object({
-      doctors: z
+      doctorsPerFacility: z
         .number()
         .min(0)
-        .default(d.doctors)
-        .describe(
-          d.doctorsAreFixed
-            ? "Outpatient doctors per facility."
-            : "Outpatient doctors per 10,000 residents served (rounded, at least 1 per facility).",
-        ),
+        .default(d.doctorsPerFacility)
+        .describe("Doctors per facility (fixed part)."),
+      doctorsPer10k: z
+        .number()
+        .min(0)
+        .default(d.doctorsPer10k)
+        .describe("Doctors per 10,000 residents served (added to the fixed part; at least 1 doctor)."),
+      gpShare: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(d.gpShare)
+        .describe("Share of the doctors who are general practitioners."),
       visitsPerDoctorPerDay: z
         .number()
         .positive()
         .default(d.visitsPerDoctorPerDay)
-        .describe("Outpatient visits one doctor can see in a day (capacity, above the average load)."),
-      bedsPer1000: z.number().min(0).default(d.bedsPer1000).describe("Beds per 1,000 residents served."),
-      capability: z
+        .describe("Outpatient visits a doctor can see in a day (capacity)."),
+      bedsPerFacility: z
         .number()
-        .int()
         .min(0)
-        .max(5)
-        .default(d.capability)
-        .describe("Highest level of need the tier treats (1 minor … 5 provincial-only)."),
+        .default(d.bedsPerFacility)
+        .describe("Beds per facility (fixed part)."),
+      bedsPer1000: z.number().min(0).default(d.bedsPer1000).describe("Beds per 1,000 residents served."),
+      capability: capabilitySchema(d.capability),
       quality: z
         .number()
         .min(0)
         .max(1)
         .default(d.quality)
         .describe("Perceived quality (0–1), a calibration parameter."),
+      priceFactor: z
+        .number()
+        .positive()
+        .default(1)
+        .describe("Prices relative to the tier's prices in the episode catalogue."),
     })
     .strict()
     .prefault({});
 
+const FacilityChangeSchema = z
+  .object({
+    action: z.enum(["add", "remove", "resize"]),
+    type: z.enum(FACILITY_TYPES),
+    area: z
+      .string()
+      .regex(
+        /^(district|county)-\d+$|^city$/,
+        'expected an area name like "county-2", "district-1" or "city"',
+      )
+      .describe("Where: an area name (county-N, district-N) or city for city-wide facilities."),
+    count: z.number().int().min(1).max(100).default(1).describe("add: how many facilities."),
+    doctors: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("add: doctors of each new facility; resize: factor on doctors."),
+    beds: z.number().min(0).optional().describe("add: beds of each new facility; resize: factor on beds."),
+  })
+  .strict();
+
 export const FacilitiesSchema = z
   .object({
-    // Loads: NHFPC Statistical Yearbook 2016 (data 2015): doctors see 7.3 visits a day in
-    // general hospitals, 9.6 in township centres, 16.3 in community centres; capacity is set
-    // above those averages. Beds (2015): 5.11 per 1,000 overall, township centres 1.24 per
-    // 1,000 rural residents, tertiary occupancy 98.8%, secondary 84.1%.
-    village: TierFacilitySchema({
-      doctors: 2,
+    villageClinic: FacilityTypeSchema({
+      doctorsPerFacility: 2,
+      doctorsPer10k: 0,
+      gpShare: 0,
       visitsPerDoctorPerDay: 40,
+      bedsPerFacility: 0,
       bedsPer1000: 0,
-      capability: 1,
+      capability: [1, 1, 0, 1, 0, 0, 0, 1],
       quality: 0.2,
-      doctorsAreFixed: true,
     }),
-    township: TierFacilitySchema({
-      doctors: 7,
+    communityStation: FacilityTypeSchema({
+      doctorsPerFacility: 2,
+      doctorsPer10k: 0,
+      gpShare: 0.5,
+      visitsPerDoctorPerDay: 40,
+      bedsPerFacility: 0,
+      bedsPer1000: 0,
+      capability: [1, 1, 0, 1, 0, 0, 0, 1],
+      quality: 0.25,
+    }),
+    townshipCentre: FacilityTypeSchema({
+      doctorsPerFacility: 0,
+      doctorsPer10k: 7,
+      gpShare: 0.2,
       visitsPerDoctorPerDay: 25,
+      bedsPerFacility: 0,
       bedsPer1000: 1.2,
-      capability: 2,
+      capability: [2, 2, 1, 2, 2, 2, 0, 2],
       quality: 0.35,
     }),
-    county: TierFacilitySchema({
-      doctors: 6,
+    communityCentre: FacilityTypeSchema({
+      doctorsPerFacility: 0,
+      doctorsPer10k: 6,
+      gpShare: 0.3,
+      visitsPerDoctorPerDay: 30,
+      bedsPerFacility: 0,
+      bedsPer1000: 0.3,
+      capability: [2, 2, 1, 2, 1, 0, 0, 2],
+      quality: 0.4,
+    }),
+    countyGeneral: FacilityTypeSchema({
+      doctorsPerFacility: 0,
+      doctorsPer10k: 4.5,
+      gpShare: 0.03,
       visitsPerDoctorPerDay: 18,
-      bedsPer1000: 2.2,
-      capability: 3,
+      bedsPerFacility: 0,
+      bedsPer1000: 1.7,
+      capability: [3, 3, 3, 3, 3, 3, 2, 3],
       quality: 0.6,
     }),
-    tertiary: TierFacilitySchema({
-      doctors: 5,
+    countyTcm: FacilityTypeSchema({
+      doctorsPerFacility: 0,
+      doctorsPer10k: 1.5,
+      gpShare: 0.03,
+      visitsPerDoctorPerDay: 18,
+      bedsPerFacility: 0,
+      bedsPer1000: 0.5,
+      capability: [3, 3, 2, 3, 2, 2, 1, 3],
+      quality: 0.5,
+    }),
+    citySecondary: FacilityTypeSchema({
+      doctorsPerFacility: 0,
+      doctorsPer10k: 6,
+      gpShare: 0.03,
+      visitsPerDoctorPerDay: 18,
+      bedsPerFacility: 0,
+      bedsPer1000: 2.2,
+      capability: [3, 3, 3, 3, 3, 3, 2, 3],
+      quality: 0.6,
+    }),
+    tertiary: FacilityTypeSchema({
+      doctorsPerFacility: 0,
+      doctorsPer10k: 5,
+      gpShare: 0.01,
       visitsPerDoctorPerDay: 16,
+      bedsPerFacility: 0,
       bedsPer1000: 1.6,
-      capability: 4,
+      capability: [4, 4, 4, 4, 4, 4, 4, 4],
       quality: 0.9,
     }),
-    tertiaryHospitals: z
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .default(2)
-      .describe("Tertiary hospitals in the city."),
-    outOfRegion: z
+    provincial: z
       .object({
-        capability: z.number().int().min(0).max(5).default(5),
+        capability: capabilitySchema([5, 5, 5, 5, 5, 5, 5, 5]),
         quality: z.number().min(0).max(1).default(1),
+        priceFactor: z.number().positive().default(1),
       })
       .strict()
       .prefault({})
-      .describe("Provincial hospitals outside the city: capacity is not limited."),
+      .describe("Provincial hospitals outside the city (out of region): capacity is not limited."),
+    placement: z
+      .object({
+        residentsPerCommunityStation: z
+          .number()
+          .min(500)
+          .default(4000)
+          .describe("One community health station per 3–5 thousand urban residents (DOMAIN.md)."),
+        citySecondaryPerDistrict: z.number().int().min(0).max(20).default(1),
+        countyTcm: z
+          .boolean()
+          .default(true)
+          .describe(
+            "A county TCM hospital beside the general one (counties > 300k need one of each, 004:1048).",
+          ),
+        tertiaryHospitals: z
+          .number()
+          .int()
+          .min(0)
+          .max(100)
+          .default(2)
+          .describe("Tertiary hospitals in the city centre."),
+      })
+      .strict()
+      .prefault({}),
+    changes: z
+      .array(FacilityChangeSchema)
+      .default([])
+      .describe("Facilities added, removed or resized relative to the placement rules, applied in order."),
     outpatientServiceDays: z
       .number()
       .positive()
@@ -111,186 +248,32 @@ export const FacilitiesSchema = z
   })
   .strict();
 export type FacilitiesParams = z.infer<typeof FacilitiesSchema>;
+export type FacilityChange = z.infer<typeof FacilityChangeSchema>;
 
-/** Facility table as columns; ids are global and grouped by area, then the shared ones. */
+/** Facility table as columns; ids are global, grouped by area, then the shared (city-wide) ones. */
 export interface Facilities {
   count: number;
+  type: Uint8Array;
   tier: Uint8Array;
   /** Owning area (partition), or -1 for facilities shared by the whole city. */
   area: Int16Array;
   x: Float64Array;
   y: Float64Array;
+  /** Facilities a row stands for (co-located community stations are one row). */
+  units: Int32Array;
   doctors: Int32Array;
+  gps: Int32Array;
   beds: Int32Array;
+  /** [facility * GROUP_COUNT + group] */
   capability: Uint8Array;
   quality: Float64Array;
-  /** Outpatient visits a day. 0 = not limited (out of region). */
+  priceFactor: Float64Array;
+  /** Outpatient visits a day; 0 = not limited (provincial). */
   dailyCapacity: Float64Array;
-  /** Per area: first facility id and count. */
+  /** Residents whose home is in the facility's catchment (0 for city-wide facilities). */
+  served: Float64Array;
   areaFirst: Int32Array;
   areaCount: Int32Array;
   sharedFirst: number;
   sharedCount: number;
-}
-
-/** Per village, the facility of each tier its residents turn to, and travel minutes there. */
-export interface Catchment {
-  facility: Int32Array; // village * TIER_COUNT + tier
-  minutes: Float32Array;
-}
-
-export function placeFacilities(p: FacilitiesParams, geo: Geography, geoParams: GeographyParams) {
-  type Row = {
-    tier: number;
-    area: number;
-    x: number;
-    y: number;
-    doctors: number;
-    beds: number;
-    served: number;
-  };
-  const rows: Row[] = [];
-  const areaFirst = new Int32Array(geo.areas.length);
-  const areaCount = new Int32Array(geo.areas.length);
-  const villageClinic = new Int32Array(geo.villages.length);
-  const townshipCentre = new Int32Array(geo.townships.length);
-  const areaHospital = new Int32Array(geo.areas.length);
-  const per10k = (rate: number, served: number) => Math.max(1, Math.round((rate * served) / 10_000));
-  for (const area of geo.areas) {
-    areaFirst[area.index] = rows.length;
-    for (let t = area.firstTownship; t < area.firstTownship + area.townshipCount; t++) {
-      const tw = geo.townships[t];
-      for (let v = tw.firstVillage; v < tw.firstVillage + tw.villageCount; v++) {
-        const vil = geo.villages[v];
-        villageClinic[v] = rows.length;
-        rows.push({
-          tier: VILLAGE,
-          area: area.index,
-          x: vil.x,
-          y: vil.y,
-          doctors: Math.max(1, Math.round(p.village.doctors)),
-          beds: 0,
-          served: vil.population,
-        });
-      }
-    }
-    for (let t = area.firstTownship; t < area.firstTownship + area.townshipCount; t++) {
-      const tw = geo.townships[t];
-      let served = 0;
-      for (let v = tw.firstVillage; v < tw.firstVillage + tw.villageCount; v++)
-        served += geo.villages[v].population;
-      townshipCentre[t] = rows.length;
-      rows.push({
-        tier: TOWNSHIP,
-        area: area.index,
-        x: tw.x,
-        y: tw.y,
-        doctors: per10k(p.township.doctors, served),
-        beds: Math.round((p.township.bedsPer1000 * served) / 1000),
-        served,
-      });
-    }
-    areaHospital[area.index] = rows.length;
-    rows.push({
-      tier: COUNTY,
-      area: area.index,
-      x: area.x,
-      y: area.y,
-      doctors: per10k(p.county.doctors, area.population),
-      beds: Math.round((p.county.bedsPer1000 * area.population) / 1000),
-      served: area.population,
-    });
-    areaCount[area.index] = rows.length - areaFirst[area.index];
-  }
-  const sharedFirst = rows.length;
-  const cityPopulation = geo.areas.reduce((s, a) => s + a.population, 0);
-  const nTertiary = p.tertiaryHospitals;
-  for (let h = 0; h < nTertiary; h++) {
-    const angle = (2 * Math.PI * h) / nTertiary;
-    const r = nTertiary > 1 ? 3 : 0;
-    rows.push({
-      tier: TERTIARY,
-      area: -1,
-      x: r * Math.cos(angle),
-      y: r * Math.sin(angle),
-      doctors: per10k(p.tertiary.doctors, cityPopulation / nTertiary),
-      beds: Math.round((p.tertiary.bedsPer1000 * cityPopulation) / nTertiary / 1000),
-      served: cityPopulation / nTertiary,
-    });
-  }
-  const outOfRegion = rows.length;
-  rows.push({ tier: OUT_OF_REGION, area: -1, x: Number.NaN, y: Number.NaN, doctors: 0, beds: 0, served: 0 });
-
-  const n = rows.length;
-  const tierParams = [p.village, p.township, p.county, p.tertiary];
-  const f: Facilities = {
-    count: n,
-    tier: new Uint8Array(n),
-    area: new Int16Array(n),
-    x: new Float64Array(n),
-    y: new Float64Array(n),
-    doctors: new Int32Array(n),
-    beds: new Int32Array(n),
-    capability: new Uint8Array(n),
-    quality: new Float64Array(n),
-    dailyCapacity: new Float64Array(n),
-    areaFirst,
-    areaCount,
-    sharedFirst,
-    sharedCount: n - sharedFirst,
-  };
-  rows.forEach((r, i) => {
-    f.tier[i] = r.tier;
-    f.area[i] = r.area;
-    f.x[i] = r.x;
-    f.y[i] = r.y;
-    f.doctors[i] = r.doctors;
-    f.beds[i] = r.beds;
-    if (r.tier === OUT_OF_REGION) {
-      f.capability[i] = p.outOfRegion.capability;
-      f.quality[i] = p.outOfRegion.quality;
-      f.dailyCapacity[i] = 0;
-    } else {
-      const tp = tierParams[r.tier];
-      f.capability[i] = tp.capability;
-      f.quality[i] = tp.quality;
-      f.dailyCapacity[i] = r.doctors * tp.visitsPerDoctorPerDay;
-    }
-  });
-
-  // Catchments: own clinic, own centre, own area hospital, nearest tertiary, out of region.
-  const catchment: Catchment = {
-    facility: new Int32Array(geo.villages.length * TIER_COUNT),
-    minutes: new Float32Array(geo.villages.length * TIER_COUNT),
-  };
-  geo.villages.forEach((vil, v) => {
-    const urban = geo.townships[vil.township].urban;
-    let nearest = sharedFirst;
-    let best = Number.POSITIVE_INFINITY;
-    for (let h = sharedFirst; h < outOfRegion; h++) {
-      const d = Math.hypot(f.x[h] - vil.x, f.y[h] - vil.y);
-      if (d < best) {
-        best = d;
-        nearest = h;
-      }
-    }
-    const ids = [
-      villageClinic[v],
-      townshipCentre[vil.township],
-      areaHospital[vil.area],
-      nearest,
-      outOfRegion,
-    ];
-    for (let t = 0; t < TIER_COUNT; t++) {
-      const id = ids[t];
-      catchment.facility[v * TIER_COUNT + t] = id;
-      // Trips within the home area use its local roads; county residents reach the city's
-      // tertiary hospitals over intercity roads.
-      const km = t === OUT_OF_REGION ? 0 : Math.hypot(f.x[id] - vil.x, f.y[id] - vil.y);
-      const road = t === TERTIARY && geo.areas[vil.area].rural ? "intercity" : urban ? "urban" : "rural";
-      catchment.minutes[v * TIER_COUNT + t] =
-        t === OUT_OF_REGION ? geoParams.travel.outOfRegionMinutes : travelMinutes(km, road, geoParams.travel);
-    }
-  });
-  return { facilities: f, catchment };
 }

@@ -54,7 +54,43 @@ export const ScenarioSchema = z
     referral: ReferralSchema.prefault({}),
     targets: TargetsSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Facility changes name areas that must exist in this scenario's geography.
+    const districts = s.geography.urbanDistricts.count;
+    const counties = s.geography.counties.count;
+    s.facilities.changes.forEach((change, i) => {
+      const path = ["facilities", "changes", i];
+      const m = /^(district|county)-(\d+)$/.exec(change.area);
+      if (m) {
+        const n = Number(m[2]);
+        const max = m[1] === "district" ? districts : counties;
+        if (n < 1 || n > max)
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "area"],
+            message: `no area "${change.area}": this city has ${districts} district(s) and ${counties} county(ies)`,
+          });
+      }
+      if (
+        change.action === "add" &&
+        ["villageClinic", "communityStation", "townshipCentre", "communityCentre", "provincial"].includes(
+          change.type,
+        )
+      )
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "type"],
+          message: `cannot add a ${change.type}: it follows the placement rules (resize or remove it, or change the placement)`,
+        });
+      if (change.action === "add" && change.area === "city" && change.type !== "tertiary")
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "area"],
+          message: `a ${change.type} belongs to a district or county, not the city`,
+        });
+    });
+  });
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

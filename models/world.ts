@@ -1,7 +1,10 @@
 import { tabulateByAge } from "./age-schedule.ts";
 import { byTierArray } from "./by-tier.ts";
+import { buildCatchment, type Catchment } from "./catchment.ts";
+import { CONDITION_GROUPS } from "./condition-groups.ts";
 import type { EpisodeKind } from "./episodes.ts";
-import { type Catchment, type Facilities, placeFacilities } from "./facilities.ts";
+import type { Facilities } from "./facilities.ts";
+import { placeFacilities } from "./facility-placement.ts";
 import { buildGeography, type Geography } from "./geography.ts";
 import { type InsuranceTables, insuranceTables } from "./insurance.ts";
 import { CONDITIONS, type PopulationTables, populationTables } from "./population.ts";
@@ -19,7 +22,9 @@ export interface KindTables {
   /** Cumulative onset rate per (sex, age, condition mask) and kind: [((male * 121 + age) * 32 + mask) * count + k]. */
   onsetCumulative: Float64Array;
   emergency: Uint8Array;
-  admitAtLast: Uint8Array;
+  /** 0: admission decided at the first treating visit, 1: at the last, 2: at every visit. */
+  admissionAt: Uint8Array;
+  group: Uint8Array;
   severityMin: Float64Array;
   severityMode: Float64Array;
   severityMax: Float64Array;
@@ -60,7 +65,8 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
     ids: kinds.map((k) => k.id),
     onsetCumulative: new Float64Array(2 * 121 * MASKS * K),
     emergency: new Uint8Array(K),
-    admitAtLast: new Uint8Array(K),
+    admissionAt: new Uint8Array(K),
+    group: new Uint8Array(K),
     severityMin: new Float64Array(K),
     severityMode: new Float64Array(K),
     severityMax: new Float64Array(K),
@@ -94,7 +100,8 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
   }
   kinds.forEach((k, i) => {
     t.emergency[i] = k.emergency ? 1 : 0;
-    t.admitAtLast[i] = k.admissionAt === "last" ? 1 : 0;
+    t.admissionAt[i] = ["first", "last", "every"].indexOf(k.admissionAt);
+    t.group[i] = CONDITION_GROUPS.indexOf(k.group);
     t.severityMin[i] = k.severity.min;
     t.severityMode[i] = k.severity.mode;
     t.severityMax[i] = k.severity.max;
@@ -120,13 +127,15 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
 export function buildWorld(scenario: Scenario): World {
   const population = scenario.run.population;
   const geography = buildGeography(scenario.geography, population);
-  const { facilities, catchment } = placeFacilities(scenario.facilities, geography, scenario.geography);
+  const { facilities, rows } = placeFacilities(scenario.facilities, geography);
+  const catchment = buildCatchment(facilities, rows, geography, scenario.geography.travel);
+  // A visit holds one doctor for their share of the day: service days ÷ visits per doctor per day.
   const outpatientService = new Float64Array(facilities.count);
-  const f = scenario.facilities;
-  const perDoctor = [f.village, f.township, f.county, f.tertiary].map((p) => p.visitsPerDoctorPerDay);
   for (let i = 0; i < facilities.count; i++) {
-    const tier = facilities.tier[i];
-    outpatientService[i] = tier < perDoctor.length ? f.outpatientServiceDays / perDoctor[tier] : 0;
+    outpatientService[i] =
+      facilities.dailyCapacity[i] > 0
+        ? (scenario.facilities.outpatientServiceDays * facilities.doctors[i]) / facilities.dailyCapacity[i]
+        : 0;
   }
   return {
     scenario,

@@ -106,11 +106,8 @@ const FacilityChangeSchema = z
     type: z.enum(FACILITY_TYPES),
     area: z
       .string()
-      .regex(
-        /^(district|county)-\d+$|^city$/,
-        'expected an area name like "county-2", "district-1" or "city"',
-      )
-      .describe("Where: an area name (county-N, district-N) or city for city-wide facilities."),
+      .min(1)
+      .describe("Where: an area name (county-N, district-N, or a name from geography.unitsFile) or city."),
     count: z.number().int().min(1).max(100).default(1).describe("add: how many facilities."),
     doctors: z
       .number()

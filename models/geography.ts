@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Unit, UnitSchema } from "./geography-units.ts";
 
 /**
  * Geography: a prefecture-level city made of urban districts (市辖区) and rural counties (县),
@@ -44,6 +45,16 @@ export const GeographySchema = z
       })
       .strict()
       .prefault({}),
+    unitsFile: z
+      .string()
+      .optional()
+      .describe(
+        "CSV of real villages/communities (columns: area, area_type, township, village, population, x_km, y_km[, urban]), relative to the scenario file; replaces the generated layout.",
+      ),
+    units: z
+      .array(UnitSchema)
+      .optional()
+      .describe("The units read from unitsFile (filled in by the loader)."),
     travel: z
       .object({
         urbanSpeedKmh: z.number().positive().default(25).describe("Door-to-door speed in urban areas."),
@@ -146,6 +157,7 @@ export function apportion(total: number, weights: number[]): number[] {
 }
 
 export function buildGeography(g: GeographyParams, population: number): Geography {
+  if (g.units && g.units.length > 0) return geographyFromUnits(g.units, population);
   const areas: Area[] = [];
   const townships: Township[] = [];
   const villages: Village[] = [];
@@ -236,4 +248,77 @@ export function travelMinutes(
         ? travel.ruralSpeedKmh
         : travel.intercitySpeedKmh;
   return travel.accessMinutes + (km / speed) * 60;
+}
+
+/**
+ * Geography from real units: areas, townships and villages in the order they first appear in
+ * the file (districts before counties keeps partitions in a stable order); populations scaled
+ * to `population` by largest remainder.
+ */
+function geographyFromUnits(units: Unit[], population: number): Geography {
+  const areaNames: string[] = [];
+  const byArea = new Map<string, Unit[]>();
+  for (const u of units) {
+    if (!byArea.has(u.area)) {
+      byArea.set(u.area, []);
+      areaNames.push(u.area);
+    }
+    byArea.get(u.area)!.push(u);
+  }
+  const ordered = areaNames.flatMap((a) => byArea.get(a)!);
+  const scaled = apportion(
+    population,
+    ordered.map((u) => u.population),
+  );
+  const scaledOf = new Map(ordered.map((u, i) => [u, scaled[i]]));
+  const areas: Area[] = [];
+  const townships: Township[] = [];
+  const villages: Village[] = [];
+  let nextResident = 0;
+  areaNames.forEach((name, a) => {
+    const rows = byArea.get(name)!;
+    const rural = rows[0].areaType === "county";
+    const townshipNames: string[] = [];
+    for (const u of rows) if (!townshipNames.includes(u.township)) townshipNames.push(u.township);
+    const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / Math.max(1, xs.length);
+    const area: Area = {
+      index: a,
+      name,
+      rural,
+      x: mean(rows.map((u) => u.x)),
+      y: mean(rows.map((u) => u.y)),
+      population: 0,
+      firstTownship: townships.length,
+      townshipCount: townshipNames.length,
+      firstResident: nextResident,
+    };
+    areas.push(area);
+    townshipNames.forEach((tname, t) => {
+      const members = rows.filter((u) => u.township === tname);
+      const urban = members[0].urban ?? (!rural || t === 0);
+      const townshipIndex = townships.length;
+      townships.push({
+        area: a,
+        x: mean(members.map((u) => u.x)),
+        y: mean(members.map((u) => u.y)),
+        urban,
+        firstVillage: villages.length,
+        villageCount: members.length,
+      });
+      for (const u of members) {
+        const pop = scaledOf.get(u)!;
+        villages.push({
+          area: a,
+          township: townshipIndex,
+          x: u.x,
+          y: u.y,
+          population: pop,
+          firstResident: nextResident,
+        });
+        nextResident += pop;
+        area.population += pop;
+      }
+    });
+  });
+  return { areas, townships, villages };
 }

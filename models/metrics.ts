@@ -157,6 +157,16 @@ export function buildMetrics(
     sharedRequests: reps.reduce((s, r) => s + r.sharedRequests, 0),
     sharedResults: reps.reduce((s, r) => s + r.sharedResults, 0),
   };
+  const ledgerByKind = Object.fromEntries(
+    kindIds.map((id, k) => [
+      id,
+      {
+        started: whole(C.EPISODES_STARTED + k),
+        ended: whole(C.EPISODES_ENDED + k),
+        open: reps.reduce((s, r) => s + r.openByKind[k], 0),
+      },
+    ]),
+  );
 
   return {
     tiersim: version,
@@ -170,6 +180,7 @@ export function buildMetrics(
     targets,
     monthly,
     ledger,
+    ledgerByKind,
   };
 }
 

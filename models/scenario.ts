@@ -59,19 +59,20 @@ export const ScenarioSchema = z
     // Facility changes name areas that must exist in this scenario's geography.
     const districts = s.geography.urbanDistricts.count;
     const counties = s.geography.counties.count;
+    const areaNames = s.geography.units?.length
+      ? [...new Set(s.geography.units.map((u) => u.area))]
+      : [
+          ...Array.from({ length: districts }, (_, i) => `district-${i + 1}`),
+          ...Array.from({ length: counties }, (_, i) => `county-${i + 1}`),
+        ];
     s.facilities.changes.forEach((change, i) => {
       const path = ["facilities", "changes", i];
-      const m = /^(district|county)-(\d+)$/.exec(change.area);
-      if (m) {
-        const n = Number(m[2]);
-        const max = m[1] === "district" ? districts : counties;
-        if (n < 1 || n > max)
-          ctx.addIssue({
-            code: "custom",
-            path: [...path, "area"],
-            message: `no area "${change.area}": this city has ${districts} district(s) and ${counties} county(ies)`,
-          });
-      }
+      if (change.area !== "city" && !areaNames.includes(change.area))
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "area"],
+          message: `no area "${change.area}": expected "city" or one of ${areaNames.map((n) => `"${n}"`).join(", ")}`,
+        });
       if (
         change.action === "add" &&
         ["villageClinic", "communityStation", "townshipCentre", "communityCentre", "provincial"].includes(

@@ -89,4 +89,6 @@ export interface RunMetrics {
   monthly: MonthlyPoint[];
   /** Conservation ledger over the whole run and all replications: counts reconcile. */
   ledger: Record<string, number>;
+  /** The same per episode kind: started = ended + open. */
+  ledgerByKind: Record<string, { started: number; ended: number; open: number }>;
 }

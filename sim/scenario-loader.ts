@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
 import {
   type Document,
   isAlias,
@@ -12,6 +15,7 @@ import {
   type Node as YamlNode,
 } from "yaml";
 import { z } from "zod";
+import { UNIT_COLUMNS, unitsFromRecords } from "../models/geography-units.ts";
 import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
 import {
   formatPath,
@@ -51,14 +55,92 @@ export async function loadScenario(file: string, options: { sets?: string[] } = 
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(error);
     throw new ScenarioError([{ file, path: "", message: `cannot read the scenario file: ${why}` }]);
   }
-  return parseScenarioText(text, file, options.sets);
+  return parseScenarioText(text, file, options.sets, (relative) =>
+    readFileSync(resolve(dirname(file), relative), "utf8"),
+  );
+}
+
+/**
+ * Fills `geography.units` from the CSV named by `geography.unitsFile`, read with `readText`
+ * (relative to the scenario file). Problems name the CSV file and line.
+ */
+function attachUnits(
+  data: unknown,
+  file: string,
+  readText?: (relative: string) => string,
+): ScenarioProblem[] {
+  const geography = (data as { geography?: Record<string, unknown> } | null)?.geography;
+  const unitsFile = geography?.unitsFile;
+  if (!geography || typeof unitsFile !== "string") return [];
+  if (!readText)
+    return [
+      {
+        file,
+        path: "geography.unitsFile",
+        message: "units files can only be read when loading a scenario file",
+      },
+    ];
+  let text: string;
+  try {
+    text = readText(unitsFile);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return [
+      {
+        file,
+        path: "geography.unitsFile",
+        message: `cannot read "${unitsFile}": ${code === "ENOENT" ? "no such file" : String(error)}`,
+      },
+    ];
+  }
+  let records: Record<string, string>[];
+  try {
+    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  } catch (error) {
+    return [
+      {
+        file: unitsFile,
+        path: "geography.unitsFile",
+        message: `not a valid CSV: ${(error as Error).message}`,
+      },
+    ];
+  }
+  const header = records.length > 0 ? Object.keys(records[0]) : [];
+  const missing = UNIT_COLUMNS.filter((c) => c !== "urban" && !header.includes(c));
+  if (missing.length > 0 || records.length === 0)
+    return [
+      {
+        file: unitsFile,
+        line: 1,
+        path: "geography.unitsFile",
+        message:
+          records.length === 0
+            ? "no rows"
+            : `missing column(s) ${missing.join(", ")} (expected ${UNIT_COLUMNS.join(", ")})`,
+      },
+    ];
+  const { units, problems } = unitsFromRecords(records);
+  geography.units = units;
+  return problems.map((p) => ({
+    file: unitsFile,
+    line: p.line,
+    path: "geography.unitsFile",
+    message: p.message,
+  }));
 }
 
 /** Pure: the scenario in `text` (named `file` in messages) with `sets` applied, or a ScenarioError. */
-export function parseScenarioText(text: string, file: string, sets: readonly string[] = []): LoadedScenario {
+export function parseScenarioText(
+  text: string,
+  file: string,
+  sets: readonly string[] = [],
+  readText?: (relative: string) => string,
+): LoadedScenario {
   const source = readYaml(text, file);
   if (!source.ok) throw new ScenarioError(source.problems);
   const { doc, lineCounter, data } = source;
+  const unitProblems = attachUnits(data, file, readText);
+  if (unitProblems.length > 0) throw new ScenarioError(unitProblems);
 
   const fileIssues = validate(data);
   let final = fileIssues;

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../sim/run.ts";
+import { smallScenario } from "./helpers/small-scenario.ts";
+
+describe("episode catalogue", () => {
+  it("every kind of episode occurs and ends, and each kind's ledger reconciles", async () => {
+    const { metrics } = await runScenario(smallScenario({ population: 40_000, years: 2 }), { threads: 1 });
+    const kinds = Object.entries(metrics.ledgerByKind);
+    expect(kinds.map(([id]) => id)).toEqual(
+      expect.arrayContaining([
+        "minor",
+        "moderate",
+        "emergency",
+        "chronicFollowUp",
+        "complex",
+        "exacerbation",
+        "electiveSurgery",
+        "maternity",
+        "cancer",
+      ]),
+    );
+    for (const [id, k] of kinds) {
+      expect(k.started, id).toBeGreaterThan(0);
+      expect(k.ended, id).toBeGreaterThan(0);
+      expect(k.ended + k.open, id).toBe(k.started);
+    }
+  });
+
+  it("scales: ten times the residents give ten times the visits (within 4 standard errors)", async () => {
+    const small = await runScenario(smallScenario({ population: 10_000, replications: 4 }), { threads: 1 });
+    const large = await runScenario(smallScenario({ population: 100_000 }), { threads: 1 });
+    // Visits per person-year: SD over replications at 10k; at 100k a run's SD is √10 smaller.
+    const s = small.metrics.summary.spread.visitsPerPersonYear;
+    const tolerance = 4 * s.sd * Math.sqrt(1 / 4 + 1 / 10);
+    expect(s.sd).toBeGreaterThan(0);
+    expect(Math.abs(large.metrics.summary.visitsPerPersonYear - s.mean)).toBeLessThan(tolerance);
+    expect(large.metrics.summary.totalVisits / small.metrics.summary.totalVisits).toBeGreaterThan(9);
+    expect(large.metrics.summary.totalVisits / small.metrics.summary.totalVisits).toBeLessThan(11);
+  });
+});

@@ -5,6 +5,7 @@ import type {
   TargetScore,
   YearSummary,
 } from "../reports/metrics-schema.ts";
+import { CALIBRATION_CHECKS } from "./calibration-checks.ts";
 import * as C from "./counters.ts";
 import { OUTCOME_NAMES } from "./counters.ts";
 import type { Scenario } from "./scenario.ts";
@@ -128,6 +129,13 @@ export function buildMetrics(
     return { ...def, value, met: scoreTarget(def, value) };
   });
 
+  const checks = scenario.calibrationChecks.map((id) => {
+    const def = CALIBRATION_CHECKS.find((c) => c.id === id);
+    if (!def) throw new Error(`unknown calibration check ${id}`);
+    const value = summary[def.metric];
+    return { ...def, value, pass: value >= def.low && value <= def.high };
+  });
+
   const monthly: MonthlyPoint[] = [];
   for (let month = 0; month < months; month++) {
     const v = TIER_NAMES.map((_, t) => mean((r) => r.counters[month * C.COUNTER_COUNT + C.OUTPATIENT + t]));
@@ -178,6 +186,7 @@ export function buildMetrics(
     startYear,
     summary,
     targets,
+    checks,
     monthly,
     ledger,
     ledgerByKind,

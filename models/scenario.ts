@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CalibrationChecksSchema } from "./calibration-checks.ts";
 import { ChoiceSchema } from "./choice.ts";
 import { EpisodesSchema } from "./episodes.ts";
 import { FacilitiesSchema } from "./facilities.ts";
@@ -53,6 +54,7 @@ export const ScenarioSchema = z
     choice: ChoiceSchema.prefault({}),
     referral: ReferralSchema.prefault({}),
     targets: TargetsSchema,
+    calibrationChecks: CalibrationChecksSchema,
   })
   .strict()
   .superRefine((s, ctx) => {

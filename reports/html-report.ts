@@ -147,6 +147,32 @@ function scorecardTable(m: RunMetrics): string {
   return `<p>${met} of ${m.targets.length} targets met.</p>\n${table("scorecard", header, rows)}`;
 }
 
+function checksTable(m: RunMetrics): string {
+  if (m.checks.length === 0) return "<p>No calibration checks for this scenario.</p>";
+  const passed = m.checks.filter((c) => c.pass).length;
+  const header = [
+    cell("Id"),
+    cell("Reported outcome"),
+    cell("Source"),
+    cell("Simulated", "num"),
+    cell("Band", "num"),
+    cell("Within"),
+  ];
+  const rows = m.checks.map((c) =>
+    row([
+      cell(`<code>${escapeHtml(c.id)}</code>`),
+      cell(escapeHtml(c.description)),
+      cell(escapeHtml(c.source)),
+      cell(formatMetricValue(c.metric, c.value), "num"),
+      cell(`${formatMetricValue(c.metric, c.low)} – ${formatMetricValue(c.metric, c.high)}`, "num"),
+      c.pass
+        ? cell('<span title="within the band">✓</span>', "met")
+        : cell('<span title="outside the band">✗</span>', "not-met"),
+    ]),
+  );
+  return `<p>${passed} of ${m.checks.length} reported outcomes reproduced within their band.</p>\n${table("checks", header, rows)}`;
+}
+
 function headlineTable(m: RunMetrics): string {
   const header = [cell("Metric"), cell("Value", "num"), cell("Spread over replications")];
   const rows = HEADLINE_METRICS.map((metric) => {
@@ -274,6 +300,10 @@ ${runFacts(m)}
 <section id="targets">
 <h2>Targets</h2>
 ${scorecardTable(m)}
+</section>
+<section id="checks">
+<h2>Calibration checks</h2>
+${checksTable(m)}
 </section>
 <section id="summary">
 <h2>Summary, ${escapeHtml(m.summary.label)}</h2>

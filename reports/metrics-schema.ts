@@ -31,6 +31,19 @@ export interface TargetScore {
   met: boolean;
 }
 
+/** A reported outcome the run should reproduce, with its tolerance band. */
+export interface CalibrationCheckResult {
+  id: string;
+  description: string;
+  source: string;
+  metric: string;
+  reported: number;
+  low: number;
+  high: number;
+  value: number;
+  pass: boolean;
+}
+
 export interface YearSummary {
   /** 1-based index of the simulated year this summary covers. */
   year: number;
@@ -86,6 +99,8 @@ export interface RunMetrics {
   startYear: number;
   summary: YearSummary;
   targets: TargetScore[];
+  /** Calibration checks against reported outcomes (see models/calibration-checks.ts). */
+  checks: CalibrationCheckResult[];
   monthly: MonthlyPoint[];
   /** Conservation ledger over the whole run and all replications: counts reconcile. */
   ledger: Record<string, number>;

@@ -67,5 +67,17 @@ export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): 
       );
     }
   }
+  if (m.checks.length > 0) {
+    const passed = m.checks.filter((c) => c.pass).length;
+    lines.push("", `Calibration checks: ${passed} of ${m.checks.length} within their band`);
+    const idWidth = columnWidth(m.checks.map((c) => terminalSafe(c.id)));
+    for (const c of m.checks) {
+      const mark = c.pass ? paint("✓", GREEN) : paint("✗", RED);
+      const band = `${formatMetricValue(c.metric, c.low)} – ${formatMetricValue(c.metric, c.high)}`;
+      lines.push(
+        `  ${mark}  ${terminalSafe(c.id).padEnd(idWidth)}  ${formatMetricValue(c.metric, c.value).padStart(9)}  in ${band}`,
+      );
+    }
+  }
   return `${lines.join("\n").replace(/ +$/gm, "")}\n`;
 }

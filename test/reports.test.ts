@@ -250,7 +250,19 @@ describe("buildHtmlReport", () => {
 });
 
 describe("formatScorecard", () => {
-  const targetLines = (text: string) => text.split("\n").filter((line) => /^ {2}[✓✗]/.test(line));
+  // The lines of the targets block (the calibration-check block follows after a blank line).
+  const targetLines = (text: string) => {
+    const lines = text.split("\n");
+    const start = lines.findIndex((line) => line.startsWith("Targets:"));
+    const end = lines.findIndex((line, i) => i > start && line.trim() === "");
+    return lines.slice(start, end < 0 ? undefined : end).filter((line) => /^ {2}[✓✗]/.test(line));
+  };
+
+  it("lists the calibration checks after the targets", () => {
+    const text = formatScorecard(makeMetricsFixture());
+    expect(text).toMatch(/Calibration checks: \d of 1 within their band/);
+    expect(text).toMatch(/national-2014-grassroots-share\s+60\.8%\s+in 54\.0% – 60\.0%/);
+  });
 
   it("gives one line per target with ✓ or ✗ and aligned value columns", () => {
     const m = makeMetricsFixture();

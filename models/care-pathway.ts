@@ -59,6 +59,7 @@ export class CarePathway implements PartitionModel {
   private readonly utility: Float64Array;
   private readonly scratch: Float64Array;
   private day = 0;
+  private dayRow = 0;
   private readonly choiceTables: ChoiceTables;
   /** Conservation ledger of this partition. */
   readonly ledger = { sharedRequests: 0, sharedResults: 0 };
@@ -109,6 +110,7 @@ export class CarePathway implements PartitionModel {
 
   beginDay(day: number): void {
     this.day = day;
+    this.dayRow = C.monthIndex(day) * C.COUNTER_COUNT;
     if (day > 0 && day % C.DAYS_PER_YEAR === 0) this.residents.deductiblePaid.fill(0);
   }
 
@@ -129,7 +131,9 @@ export class CarePathway implements PartitionModel {
   endRun(): void {}
 
   private count(counter: number, t: number, amount = 1): void {
-    this.counters[C.monthIndex(t) * C.COUNTER_COUNT + counter] += amount;
+    // Most counts fall on the open day, whose month row is cached.
+    const row = t >= this.day && t < this.day + 1 ? this.dayRow : C.monthIndex(t) * C.COUNTER_COUNT;
+    this.counters[row + counter] += amount;
   }
 
   /** Never schedule into a day that has already been run (results of shared requests arrive a day late). */

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { Scenario } from "../models/scenario.ts";
 import type { World } from "../models/world.ts";
@@ -99,13 +100,7 @@ export async function executeRun(
     }
     return results;
   }
-  const pool = new Piscina({
-    filename: compiledWorker(),
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: 1000,
-    execArgv: [],
-  });
+  const pool = new Piscina({ ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   try {
     const results: GroupResult[] = [];
     const runBatch = async (tasks: GroupTask[]) => {
@@ -134,6 +129,21 @@ export async function executeRun(
     return results;
   } finally {
     await pool.destroy();
+  }
+}
+
+/** The compiled worker, or the TypeScript one under tsx where the bundle cannot be written. */
+function workerEntry(): { filename: string; execArgv: string[] } {
+  try {
+    return { filename: compiledWorker(), execArgv: [] };
+  } catch (error) {
+    process.emitWarning(
+      `tiersim: running workers under tsx (slower): cannot write the worker bundle: ${String(error)}`,
+    );
+    return {
+      filename: fileURLToPath(new URL("./worker.ts", import.meta.url)),
+      execArgv: ["--import", "tsx"],
+    };
   }
 }
 

@@ -27,6 +27,9 @@ export function compiledWorker(): string {
   });
   const code = result.outputFiles[0].contents;
   const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
+  // Inside the project so that the bundle's package imports resolve from its node_modules.
+  // Where that is not writable (a read-only install) this throws, and parallel.ts falls back
+  // to the TypeScript worker under the tsx loader.
   const cacheDir = join(here, "..", "node_modules", ".cache", "tiersim");
   const file = join(cacheDir, `worker-${hash}.mjs`);
   if (!existsSync(file)) {

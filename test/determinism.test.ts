@@ -18,10 +18,11 @@ describe("determinism", () => {
     expect(await metricsBytes(1)).toBe(await metricsBytes(1));
   });
 
-  it("gives byte-identical metrics.json with 1, 2 and 3 threads (partitions split across workers)", async () => {
+  it("gives byte-identical metrics.json with 1, 2, 3 and 8 threads (partitions split across workers)", async () => {
     const one = await metricsBytes(1);
     expect(await metricsBytes(2)).toBe(one);
     expect(await metricsBytes(3)).toBe(one);
+    expect(await metricsBytes(8)).toBe(one);
   }, 60_000);
 
   it("gives identical results when replications run side by side on threads", async () => {

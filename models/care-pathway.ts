@@ -3,7 +3,7 @@ import type { PartitionModel } from "../sim/partition-model.ts";
 import { exponential, geometric, pickCumulative, type RandomStreams } from "../sim/random/streams.ts";
 import { ServerPools } from "../sim/server-pools.ts";
 import type { Outbox } from "../sim/shared-exchange.ts";
-import { type ChoiceTables, choiceTables, chooseLogit } from "./choice.ts";
+import { type ChoiceTables, choiceTables, chooseLogit, ENTRY_STRIDE, ROW_STRIDE } from "./choice.ts";
 import { CONDITION_GROUPS, GROUP_COUNT } from "./condition-groups.ts";
 import * as C from "./counters.ts";
 import {
@@ -18,7 +18,13 @@ import {
 import { inpatientOutOfPocket } from "./insurance.ts";
 import { FLAG_MALE, type Residents, schemeOf } from "./population.ts";
 import { synthesizeResidents } from "./population-synthesis.ts";
-import { PURPOSE_EPISODE, PURPOSE_FIRST_ONSET, PURPOSE_ONSET, PURPOSE_VISIT } from "./random-purposes.ts";
+import {
+  PURPOSE_EPISODE,
+  PURPOSE_FIRST_ONSET,
+  PURPOSE_FOLLOW_UP,
+  PURPOSE_ONSET,
+  PURPOSE_VISIT,
+} from "./random-purposes.ts";
 import { COUNTY, OUT_OF_REGION, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
 
 const ADMIT_AT_FIRST = 0;
@@ -44,7 +50,8 @@ const CONDITION_MASKS = 32;
  *   ONSET   (n, 0): u0 gap from onset n to onset n + 1, u1 kind, u2 first choice, u3 severity of episode n
  *   EPISODE (n, 0): u0 need level, u1 visit count, u2 admission, u3 length of stay
  *   EPISODE (n, 1): u1 rehabilitation need, u3 referral down (drawn at discharge)
- *   VISIT   (n, s): u0 self-referral choice, u1 follow-up gap, u2 referral compliance, u3 referral delay
+ *   VISIT   (n, s): u0 self-referral choice, u2 referral compliance, u3 referral delay (s-th referral)
+ *   FOLLOW_UP (n, g >> 2)[g & 3]: the gap before the episode's g-th follow-up visit
  */
 export class CarePathway implements PartitionModel {
   readonly fel: FutureEventList;
@@ -206,47 +213,44 @@ export class CarePathway implements PartitionModel {
 
   /** Logit choice among the resident's choice set, restricted to tiers above `aboveTier`. */
   private choose(e: number, aboveTier: number, u: number): number {
-    const w = this.world;
     const ep = this.episodes;
     const res = this.residents;
     const r = ep.resident[e];
-    const kind = ep.kind[e];
-    const scheme = schemeOf(res.flags[r]);
     const c = this.choiceTables;
-    const cat = w.catchment;
-    const k5 = kind * TIER_COUNT;
-    const s5 = scheme * TIER_COUNT;
-    const costRow = (kind * 3 + scheme) * TIER_COUNT;
+    const entry = c.entry;
+    const row = c.row;
+    const rowBase = (ep.kind[e] * 3 + schemeOf(res.flags[r])) * TIER_COUNT;
     const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
     const paid = res.deductiblePaid[r];
-    const ins = w.insurance;
-    const tiers = w.facilities.tier;
     const first = this.entries(r);
     const n = this.entriesEnd(r) - first;
+    const utility = this.utility;
+    let max = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < n; j++) {
-      const i = first + j;
-      const tier = tiers[cat.facility[i]];
+      const eb = (first + j) * ENTRY_STRIDE;
+      const code = entry[eb + 3];
+      const tier = code & 7;
       if (tier <= aboveTier) {
-        this.utility[j] = Number.NEGATIVE_INFINITY;
+        utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
-      let v =
-        c.constant[i] +
-        c.cost[costRow + tier] * c.priceFactor[i] +
-        c.travel[i] +
-        c.quality[i] * severityWeight;
-      const admit = c.hasBeds[i] ? w.kinds.admission[k5 + tier] : 0;
-      if (admit > 0) {
+      const rb = (rowBase + tier) * ROW_STRIDE;
+      const priceFactor = entry[eb + 2];
+      let v = entry[eb] + row[rb] * priceFactor + entry[eb + 1] * severityWeight;
+      const admitWeight = row[rb + 1];
+      if (code >= 8 && admitWeight !== 0) {
         // Expected inpatient out-of-pocket: the rest of this year's deductible, then the uncovered share.
-        const cost = c.stayCost[k5 + tier] * c.priceFactor[i];
-        const remaining = ins.deductible[s5 + tier] - paid;
+        const cost = row[rb + 2] * priceFactor;
+        const remaining = row[rb + 3] - paid;
         const deductible = remaining <= 0 ? 0 : remaining < cost ? remaining : cost;
-        v += c.costPerYuan * admit * (deductible + (cost - deductible) * (1 - ins.inpatientRate[s5 + tier]));
+        v += admitWeight * (deductible + (cost - deductible) * row[rb + 4]);
       }
-      this.utility[j] = v;
+      utility[j] = v;
+      if (v > max) max = v;
     }
-    const pick = chooseLogit(this.utility, n, u, this.scratch);
-    return cat.facility[first + (pick < 0 ? n - 1 : pick)];
+    if (max === Number.NEGATIVE_INFINITY) return this.world.catchment.facility[first + n - 1];
+    const pick = chooseLogit(utility, n, u, this.scratch, max);
+    return this.world.catchment.facility[first + pick];
   }
 
   /** A patient arrives at the episode's facility: decide treatment, then take capacity. */
@@ -338,7 +342,14 @@ export class CarePathway implements PartitionModel {
     const kind = ep.kind[e];
     const mean =
       ep.flags[e] & REHAB ? this.world.kinds.rehabInterval[kind] : this.world.kinds.intervalDays[kind];
-    const u = this.nextVisitBlock(e)[1];
+    // Follow-up gaps use the four lanes of one block in turn: a block serves four visits.
+    const gap = ep.gaps[e]++;
+    const u = this.streams.block(
+      this.residents.firstId + ep.resident[e],
+      PURPOSE_FOLLOW_UP,
+      ep.serial[e],
+      gap >> 2,
+    )[gap & 3];
     this.fel.push(this.at(t + 1 + exponential(u, mean - 1)), VISIT, e);
   }
 

@@ -19,6 +19,8 @@ export class EpisodePool {
   visitsLeft = new Int32Array(0);
   facility = new Int32Array(0);
   step = new Uint32Array(0);
+  /** Follow-up gaps drawn so far (addresses the next gap's draw). */
+  gaps = new Uint32Array(0);
   serial = new Uint32Array(0);
   severity = new Float32Array(0);
   lengthOfStay = new Float32Array(0);
@@ -36,7 +38,7 @@ export class EpisodePool {
   }
 
   get byteLength(): number {
-    return this.resident.length * (4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4);
+    return this.resident.length * (4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4);
   }
 
   allocate(): number {
@@ -51,6 +53,7 @@ export class EpisodePool {
     this.open++;
     this.flags[slot] = 0;
     this.step[slot] = 0;
+    this.gaps[slot] = 0;
     return slot;
   }
 
@@ -86,6 +89,7 @@ export class EpisodePool {
     this.visitsLeft = grow(this.visitsLeft, Int32Array);
     this.facility = grow(this.facility, Int32Array);
     this.step = grow(this.step, Uint32Array);
+    this.gaps = grow(this.gaps, Uint32Array);
     this.serial = grow(this.serial, Uint32Array);
     this.severity = grow(this.severity, Float32Array);
     this.lengthOfStay = grow(this.lengthOfStay, Float32Array);

@@ -6,5 +6,6 @@
 export const PURPOSE_POPULATION = 1; // counter: attribute group, step: block within it
 export const PURPOSE_ONSET = 2; // counter: the resident's episode serial
 export const PURPOSE_FIRST_ONSET = 5; // the resident's first onset time
+export const PURPOSE_FOLLOW_UP = 6; // counter: episode serial, step: gap number ÷ 4 (lane: gap mod 4)
 export const PURPOSE_EPISODE = 3; // counter: episode serial, step: block of episode traits
 export const PURPOSE_VISIT = 4; // counter: episode serial, step: visit number within the episode

@@ -105,6 +105,27 @@ const tiers = (v: number, t: number, c: number, h: number, o: number): ByTierVal
   outOfRegion: o,
 });
 
+/** A chronic follow-up kind for one condition: `perYear` visits a year per patient. */
+function followUp(
+  condition: (typeof CONDITIONS)[number],
+  label: string,
+  perYear: number,
+  needLevel: number[],
+): EpisodeKindInput {
+  return {
+    id: `${condition}FollowUp`,
+    group: "chronic",
+    label: `Follow-up of ${label} (prescription renewal, monitoring)`,
+    source: "Basic public health service norms (≥ 4 follow-ups a year); monthly prescriptions",
+    incidence: { ages: [0], values: [0] },
+    conditionIncidence: { [condition]: perYear },
+    severity: { min: 0, mode: 0.2, max: 0.5 },
+    needLevel,
+    visits: { mean: 1, intervalDays: 30 },
+    price: { outpatient: tiers(30, 70, 190, 290, 320) },
+  };
+}
+
 /**
  * Default catalogue, shaped to the national 2015 totals: 77.0亿 visits for 1.375 bn people
  * (5.6 a person-year) and 2.1亿 admissions (15 per 100) (NHFPC statistical bulletin 2015).
@@ -154,66 +175,11 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
   // control; the yearly number of visits is the condition's incidence (national basic public
   // health service norms ask ≥ 4 follow-ups a year for managed hypertension and diabetes; with
   // 1-month prescriptions patients come about monthly, so managed caseloads average 6–8).
-  {
-    id: "hypertensionFollowUp",
-    group: "chronic",
-    label: "Follow-up of hypertension (prescription renewal, monitoring)",
-    source: "Basic public health service norms (≥ 4 follow-ups a year); monthly prescriptions",
-    incidence: { ages: [0], values: [0] },
-    conditionIncidence: { hypertension: 8 },
-    severity: { min: 0, mode: 0.2, max: 0.5 },
-    needLevel: [0.85, 0.12, 0.03, 0, 0],
-    visits: { mean: 1, intervalDays: 30 },
-    price: { outpatient: tiers(30, 70, 190, 290, 320) },
-  },
-  {
-    id: "diabetesFollowUp",
-    group: "chronic",
-    label: "Follow-up of diabetes (prescription renewal, monitoring)",
-    source: "Basic public health service norms (≥ 4 follow-ups a year); monthly prescriptions",
-    incidence: { ages: [0], values: [0] },
-    conditionIncidence: { diabetes: 8 },
-    severity: { min: 0, mode: 0.2, max: 0.5 },
-    needLevel: [0.75, 0.2, 0.05, 0, 0],
-    visits: { mean: 1, intervalDays: 30 },
-    price: { outpatient: tiers(30, 70, 190, 290, 320) },
-  },
-  {
-    id: "copdFollowUp",
-    group: "chronic",
-    label: "Follow-up of COPD (prescription renewal, monitoring)",
-    source: "Basic public health service norms (≥ 4 follow-ups a year); monthly prescriptions",
-    incidence: { ages: [0], values: [0] },
-    conditionIncidence: { copd: 4 },
-    severity: { min: 0, mode: 0.2, max: 0.5 },
-    needLevel: [0.6, 0.3, 0.1, 0, 0],
-    visits: { mean: 1, intervalDays: 30 },
-    price: { outpatient: tiers(30, 70, 190, 290, 320) },
-  },
-  {
-    id: "chdFollowUp",
-    group: "chronic",
-    label: "Follow-up of coronary heart disease (prescription renewal, monitoring)",
-    source: "Basic public health service norms (≥ 4 follow-ups a year); monthly prescriptions",
-    incidence: { ages: [0], values: [0] },
-    conditionIncidence: { chd: 5 },
-    severity: { min: 0, mode: 0.2, max: 0.5 },
-    needLevel: [0.6, 0.3, 0.1, 0, 0],
-    visits: { mean: 1, intervalDays: 30 },
-    price: { outpatient: tiers(30, 70, 190, 290, 320) },
-  },
-  {
-    id: "strokeFollowUp",
-    group: "chronic",
-    label: "Follow-up of stroke history (prescription renewal, monitoring)",
-    source: "Basic public health service norms (≥ 4 follow-ups a year); monthly prescriptions",
-    incidence: { ages: [0], values: [0] },
-    conditionIncidence: { stroke: 4 },
-    severity: { min: 0, mode: 0.2, max: 0.5 },
-    needLevel: [0.6, 0.3, 0.1, 0, 0],
-    visits: { mean: 1, intervalDays: 30 },
-    price: { outpatient: tiers(30, 70, 190, 290, 320) },
-  },
+  followUp("hypertension", "hypertension", 8, [0.85, 0.12, 0.03, 0, 0]),
+  followUp("diabetes", "diabetes", 8, [0.75, 0.2, 0.05, 0, 0]),
+  followUp("copd", "COPD", 4, [0.6, 0.3, 0.1, 0, 0]),
+  followUp("chd", "coronary heart disease", 5, [0.6, 0.3, 0.1, 0, 0]),
+  followUp("stroke", "stroke history", 4, [0.6, 0.3, 0.1, 0, 0]),
   {
     id: "complex",
     group: "general",

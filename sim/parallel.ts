@@ -5,6 +5,7 @@ import type { Scenario } from "../models/scenario.ts";
 import type { World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";
 import { executeGroup, type GroupResult, type GroupTask } from "./execute-group.ts";
+import { PartitionFailure } from "./group-runner.ts";
 import { compiledWorker } from "./worker-bundle.ts";
 
 /**
@@ -95,7 +96,12 @@ export async function executeRun(
     for (let r = 0; r < R; r++) {
       const [task] = makeTasks(scenario, world, r, 1);
       if (options.injectFault) task.injectFault = options.injectFault;
-      results.push(executeGroup(task, world));
+      try {
+        results.push(executeGroup(task, world));
+      } catch (error) {
+        if (error instanceof PartitionFailure) throw new RunFailure(`${error.message} (replication ${r})`);
+        throw error;
+      }
       options.onProgress?.((r + 1) * days, R * days);
     }
     return results;

@@ -22,7 +22,7 @@ export interface GroupTask {
   parties: number;
   /** Position of this group among the replication's groups. */
   groupIndex: number;
-  /** Int32Array over this buffer: days completed, per group (for progress and failure reports). */
+  /** Int32Array over this buffer: per group, the simulated day and the partition being run (for failure reports). */
   progress: SharedArrayBuffer;
   /** Report shared-pool statistics (one group per replication does). */
   reportShared: boolean;
@@ -75,7 +75,10 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
     sharedPools,
     days,
     barrier: new Barrier(task.parties, task.barrier),
-    onDayDone: (day) => Atomics.store(progress, task.groupIndex, day + 1),
+    onPartitionDay: (partition, day) => {
+      Atomics.store(progress, 2 * task.groupIndex, day);
+      Atomics.store(progress, 2 * task.groupIndex + 1, partition);
+    },
   });
   const t2 = performance.now();
   return {

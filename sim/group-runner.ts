@@ -21,6 +21,8 @@ export interface GroupRun {
   days: number;
   barrier: Barrier;
   onDayDone?: (day: number) => void;
+  /** Called as each partition starts its day (so a crash can be located). */
+  onPartitionDay?: (partition: number, day: number) => void;
 }
 
 export class PartitionFailure extends Error {
@@ -57,6 +59,7 @@ export function runGroup(run: GroupRun): number {
     const parity = day & 1;
     for (let i = 0; i < models.length; i++) {
       const m = models[i];
+      run.onPartitionDay?.(m.index, day);
       try {
         const outbox = myOutboxes[i][parity];
         outbox.count = 0;

@@ -68,7 +68,7 @@ function makeTasks(scenario: Scenario, world: World, replication: number, groups
   ]);
   const outboxCounts = new SharedArrayBuffer(4 * 2 * P);
   const barrier = new Barrier(plan.length).buffer;
-  const progress = new SharedArrayBuffer(4 * plan.length);
+  const progress = new SharedArrayBuffer(8 * plan.length);
   return plan.map((partitions, groupIndex) => ({
     scenario,
     replication,
@@ -111,11 +111,19 @@ export async function executeRun(
     const results: GroupResult[] = [];
     const runBatch = async (tasks: GroupTask[]) => {
       if (options.injectFault) for (const t of tasks) t.injectFault = options.injectFault;
-      const settled = await Promise.allSettled(tasks.map((t) => pool.run(t) as Promise<GroupResult>));
+      // The first failure wakes every worker still waiting at the barrier, so none hangs on a
+      // partner that died (a worker that exits never reaches the barrier again).
+      const settled = await Promise.allSettled(
+        tasks.map((t) =>
+          (pool.run(t) as Promise<GroupResult>).catch((error: unknown) => {
+            const at = new Int32Array(t.progress);
+            new Barrier(t.parties, t.barrier).abort(at[2 * t.groupIndex + 1], at[2 * t.groupIndex]);
+            throw error;
+          }),
+        ),
+      );
       const failed = settled.findIndex((s) => s.status === "rejected");
       if (failed >= 0) {
-        // Wake any worker still waiting at the barrier, then report the first failure.
-        for (const t of tasks) new Barrier(t.parties, t.barrier).abort(-1, -1);
         const reasons = settled.flatMap((s, i) =>
           s.status === "rejected" ? [describeFailure(tasks[i], s.reason)] : [],
         );
@@ -156,6 +164,8 @@ function workerEntry(): { filename: string; execArgv: string[] } {
 function describeFailure(task: GroupTask, reason: unknown): string {
   const message = reason instanceof Error ? reason.message : String(reason);
   if (/partition \d+ failed on simulated day/.test(message)) return message;
-  const day = new Int32Array(task.progress)[task.groupIndex];
-  return `worker running partitions ${task.partitions.join(", ")} (replication ${task.replication}) stopped on simulated day ${day}: ${message}`;
+  const at = new Int32Array(task.progress);
+  const day = at[2 * task.groupIndex];
+  const partition = at[2 * task.groupIndex + 1];
+  return `worker running partitions ${task.partitions.join(", ")} (replication ${task.replication}) died in partition ${partition} on simulated day ${day}: ${message}`;
 }

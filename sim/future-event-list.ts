@@ -12,7 +12,7 @@ import { EventQueue } from "./event-queue.ts";
  * time, then by insertion (a bucket's events were all inserted before any event pushed during
  * its day). Events at or after the horizon are never run and are only counted.
  */
-const CHUNK = 256;
+const CHUNK = 64;
 
 export class FutureEventList {
   private readonly heap = new EventQueue(4096);

@@ -180,6 +180,7 @@ export class CarePathway implements PartitionModel {
     ep.admissionDraw[e] = u[2];
     ep.stayDraw[e] = u[3];
     this.count(C.EPISODES_STARTED + kind, t);
+    res.keyGroups[r] |= kinds.keyGroupBit[kind];
     ep.facility[e] = kinds.emergency[kind] ? this.nearestHospital(r) : this.choose(e, -1, uChoice);
     this.visit(e, t);
   }
@@ -424,6 +425,7 @@ export class CarePathway implements PartitionModel {
 
   private end(e: number, t: number): void {
     const ep = this.episodes;
+    this.residents.keyGroups[ep.resident[e]] &= ~this.world.kinds.keyGroupBit[ep.kind[e]];
     this.count(ep.flags[e] & ADMITTED ? C.ENDED_INPATIENT : C.ENDED_OUTPATIENT, t);
     this.count(C.EPISODES_ENDED + ep.kind[e], t);
     ep.release(e);
@@ -439,6 +441,7 @@ export class CarePathway implements PartitionModel {
       r.home.byteLength +
       r.onsetSerial.byteLength +
       r.deductiblePaid.byteLength +
+      r.keyGroups.byteLength +
       this.fel.byteLength +
       this.episodes.byteLength
     );

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AgeScheduleSchema } from "./age-schedule.ts";
 import { type ByTierValues, byTierSchema } from "./by-tier.ts";
 import { CONDITION_GROUPS } from "./condition-groups.ts";
-import { CONDITIONS } from "./population.ts";
+import { CONDITIONS, KEY_GROUPS } from "./population.ts";
 
 /**
  * The episode catalogue: kinds of illness episode as data. Each kind has an incidence by age
@@ -33,6 +33,12 @@ export const EpisodeKindSchema = z
       .enum(CONDITION_GROUPS)
       .default("general")
       .describe("Condition group: which facility capability the episode needs."),
+    keyGroupWhileOpen: z
+      .enum(KEY_GROUPS)
+      .optional()
+      .describe(
+        "Key-population group the patient belongs to while the episode is open (maternity: pregnant).",
+      ),
     sex: z.enum(["any", "female", "male"]).default("any").describe("Who can have this kind of episode."),
     admissionAt: z
       .enum(["first", "last", "every"])
@@ -224,6 +230,7 @@ DEFAULT_EPISODE_KINDS.push(
   {
     id: "maternity",
     group: "maternity",
+    keyGroupWhileOpen: "pregnant",
     label: "Maternity: prenatal visits and delivery",
     source: "16.55 M births in 2015 (NBS) over ≈ 310 M women aged 15–44; ≥ 5 prenatal visits (national norm)",
     sex: "female",

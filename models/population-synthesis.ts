@@ -1,13 +1,19 @@
 import type { RandomStreams } from "../sim/random/streams.ts";
+import { isBelowNormalCdf, normalQuantile } from "./normal-distribution.ts";
 import {
   allocateResidents,
-  CONDITIONS,
+  type CONDITIONS,
+  DISABLED,
   EMPLOYEE,
   FLAG_MALE,
   FLAG_URBAN,
+  POOR,
+  type PopulationTables,
   RESIDENT,
   type Residents,
   SCHEME_SHIFT,
+  SEVERE_MENTAL_ILLNESS,
+  TUBERCULOSIS,
   UNINSURED,
 } from "./population.ts";
 import { PURPOSE_POPULATION } from "./random-purposes.ts";
@@ -16,49 +22,114 @@ import type { World } from "./world.ts";
 /**
  * Generates the residents of one area (partition). Resident `id` (global) draws its attributes
  * from its own blocks, so the same resident is generated whatever the partitioning.
+ *
+ * Draw addresses (resident, PURPOSE_POPULATION, counter, step), three blocks at most:
+ *   (0, 0): u0 age and sex (one inversion over the age–sex pyramid), u1 insurance scheme,
+ *           u2 severe mental illness, u3 disability
+ *   (1, 0): u0 shared cardiometabolic factor F, u1 hypertension, u2 diabetes, u3 COPD
+ *           (drawn only at ages where some condition has a positive prevalence)
+ *   (1, 1): u0 CHD, u1 stroke, u2 poverty, u3 tuberculosis
+ * A condition's lane is its ε_c: with F = Φ⁻¹(u0), the latent z_c = √ρ_c·F + √(1−ρ_c)·ε_c falls
+ * below Φ⁻¹(prevalence) exactly when u_c < Φ((Φ⁻¹(prevalence) − √ρ_c·F) / √(1−ρ_c)), so each
+ * condition keeps its prevalence whatever ρ_c (Gaussian copula with one factor).
  */
 export function synthesizeResidents(world: World, area: number, streams: RandomStreams): Residents {
   const geo = world.geography;
   const a = geo.areas[area];
   const res = allocateResidents(a.population, a.firstResident);
   const t = world.populationTables;
-  const p = world.scenario.population;
-  const bands = t.ageCumulative.length;
+  const { age: ages, flags, conditions, keyGroups, home } = res;
   const firstVillage = geo.townships[a.firstTownship].firstVillage;
-  const villageCount = geo.townships
-    .slice(a.firstTownship, a.firstTownship + a.townshipCount)
-    .reduce((s, tw) => s + tw.villageCount, 0);
+  let villageCount = 0;
+  for (let tw = a.firstTownship; tw < a.firstTownship + a.townshipCount; tw++)
+    villageCount += geo.townships[tw].villageCount;
   for (let v = 0; v < villageCount; v++) {
     const village = geo.villages[firstVillage + v];
     const urban = geo.townships[village.township].urban;
+    const employee = urban ? t.employeeUrban : t.employeeRural;
+    const poorByAge = urban ? t.poorUrban : t.poorRural;
+    const urbanFlag = urban ? FLAG_URBAN : 0;
     const start = village.firstResident - a.firstResident;
     for (let i = start; i < start + village.population; i++) {
       const id = a.firstResident + i;
       const u = streams.block(id, PURPOSE_POPULATION, 0, 0);
-      let band = 0;
-      while (band < bands - 1 && u[0] >= t.ageCumulative[band]) band++;
-      const lower = band === 0 ? 0 : t.ageCumulative[band - 1];
-      const within = (u[0] - lower) / (t.ageCumulative[band] - lower);
-      const width = t.bandEnd[band] - t.bandStart[band];
-      const age = Math.min(120, t.bandStart[band] + Math.floor(within * width));
-      const male = u[1] < p.maleShare;
+      const cell = drawAgeSex(t, u[0]);
+      const age = cell >> 1;
       let scheme = RESIDENT;
-      if (u[2] < p.insurance.uninsuredShare) scheme = UNINSURED;
-      else {
-        const rest = (u[2] - p.insurance.uninsuredShare) / (1 - p.insurance.uninsuredShare);
-        if (rest < (urban ? t.employeeUrban : t.employeeRural)[age]) scheme = EMPLOYEE;
+      if (u[1] < t.uninsuredShare) scheme = UNINSURED;
+      else if ((u[1] - t.uninsuredShare) / (1 - t.uninsuredShare) < employee[age]) scheme = EMPLOYEE;
+      let groups = 0;
+      if (u[2] < t.severeMentalIllness[age]) groups |= SEVERE_MENTAL_ILLNESS;
+      if (u[3] < t.disabled[age]) groups |= DISABLED;
+      ages[i] = age;
+      flags[i] = (cell & 1 ? FLAG_MALE : 0) | urbanFlag | (scheme << SCHEME_SHIFT);
+      home[i] = v;
+
+      let uFactor = 0.5;
+      let u0 = 1;
+      let u1 = 1;
+      let u2 = 1;
+      if (t.anyCondition[age]) {
+        const c = streams.block(id, PURPOSE_POPULATION, 1, 0);
+        uFactor = c[0];
+        u0 = c[1];
+        u1 = c[2];
+        u2 = c[3];
       }
-      res.age[i] = age;
-      res.flags[i] = (male ? FLAG_MALE : 0) | (urban ? FLAG_URBAN : 0) | (scheme << SCHEME_SHIFT);
-      res.home[i] = v;
-      // Conditions draw independently, four per block.
-      let mask = 0;
-      for (let c = 0; c < CONDITIONS.length; c++) {
-        if ((c & 3) === 0) streams.block(id, PURPOSE_POPULATION, 1, c >> 2);
-        if (streams.u[c & 3] < t.prevalence[c][age]) mask |= 1 << c;
+      const w = streams.block(id, PURPOSE_POPULATION, 1, 1);
+      const u3 = w[0];
+      const u4 = w[1];
+      if (w[2] < poorByAge[age]) groups |= POOR;
+      if (w[3] < t.tuberculosis[age]) groups |= TUBERCULOSIS;
+      keyGroups[i] = groups;
+      if (t.anyCondition[age]) {
+        // Five lanes for five conditions: a sixth condition needs a lane, hence a fourth block.
+        5 satisfies typeof CONDITIONS.length;
+        const factor = normalQuantile(uFactor);
+        conditions[i] =
+          present(t, 0, age, u0, uFactor, factor) |
+          (present(t, 1, age, u1, uFactor, factor) << 1) |
+          (present(t, 2, age, u2, uFactor, factor) << 2) |
+          (present(t, 3, age, u3, uFactor, factor) << 3) |
+          (present(t, 4, age, u4, uFactor, factor) << 4);
       }
-      res.conditions[i] = mask;
     }
   }
   return res;
+}
+
+/**
+ * Age and sex from one uniform by inversion over the 2 × bands cumulative table; the position of
+ * u within its cell places the age uniformly in the band. Returns age << 1 | male.
+ */
+function drawAgeSex(t: PopulationTables, u: number): number {
+  const cumulative = t.ageSexCumulative;
+  const last = cumulative.length - 1;
+  let k = 0;
+  while (k < last && u >= cumulative[k]) k++;
+  const lower = k === 0 ? 0 : cumulative[k - 1];
+  const male = k < t.bands;
+  const band = male ? k : k - t.bands;
+  const within = (u - lower) / (cumulative[k] - lower);
+  const width = t.bandEnd[band] - t.bandStart[band];
+  const age = Math.min(t.bandStart[band] + Math.floor(within * width), t.bandEnd[band] - 1);
+  return (age << 1) | (male ? 1 : 0);
+}
+
+/** 1 when condition c is present given its uniform u and the shared factor F = Φ⁻¹(uFactor). */
+function present(
+  t: PopulationTables,
+  c: number,
+  age: number,
+  u: number,
+  uFactor: number,
+  factor: number,
+): number {
+  const p = t.prevalence[c][age];
+  if (p <= 0) return 0;
+  const loading = t.loading[c];
+  // ρ = 0: independent; ρ = 1: the factor alone decides (z_c = F).
+  if (loading === 0) return u < p ? 1 : 0;
+  if (loading === 1) return uFactor < p ? 1 : 0;
+  return isBelowNormalCdf(u, (t.threshold[c][age] - loading * factor) * t.residualScale[c]) ? 1 : 0;
 }

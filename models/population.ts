@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { AgeScheduleSchema, tabulateByAge } from "./age-schedule.ts";
+import { type AgeSchedule, AgeScheduleSchema, tabulateByAge } from "./age-schedule.ts";
+import { normalQuantile } from "./normal-distribution.ts";
 
 /**
  * Population synthesis: residents as columns of typed arrays (struct-of-arrays), never an
- * object per person. Each resident's attributes come from its own random block, so a
+ * object per person. Each resident's attributes come from its own random blocks, so a
  * resident is the same person whatever partition or thread generates it.
  */
 
@@ -17,17 +18,68 @@ export const RESIDENT = 1;
 export const UNINSURED = 2;
 
 const share = z.number().min(0).max(1);
+const correlation = z.number().min(0).max(1);
+
+/**
+ * The age–sex pyramid: for each age band, the shares of the whole population that are men and
+ * women of that band (normalised together). Ages are uniform within a band.
+ */
+export const AgePyramidSchema = z
+  .object({
+    ages: z
+      .array(z.number().int().min(0).max(120))
+      .min(1)
+      .describe("Lower bound (years) of each age band; the first must be 0, increasing."),
+    male: z
+      .array(z.number().min(0))
+      .min(1)
+      .describe("Share of the population that is male and in each band."),
+    female: z
+      .array(z.number().min(0))
+      .min(1)
+      .describe("Share of the population that is female and in each band."),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.ages[0] !== 0)
+      ctx.addIssue({ code: "custom", path: ["ages", 0], message: "the first age band must start at 0" });
+    for (let i = 1; i < s.ages.length; i++) {
+      if (s.ages[i] <= s.ages[i - 1])
+        ctx.addIssue({ code: "custom", path: ["ages", i], message: "age bands must increase" });
+    }
+    for (const sex of ["male", "female"] as const) {
+      if (s[sex].length !== s.ages.length)
+        ctx.addIssue({
+          code: "custom",
+          path: [sex],
+          message: `expected ${s.ages.length} values, one per age band, got ${s[sex].length}`,
+        });
+    }
+    if ([...s.male, ...s.female].every((v) => v === 0))
+      ctx.addIssue({ code: "custom", path: ["male"], message: "the shares must not all be 0" });
+  });
+export type AgePyramid = z.infer<typeof AgePyramidSchema>;
+
+const conditionCorrelation = (value: number) =>
+  correlation
+    .default(value)
+    .describe("Loading ρ of the condition on the shared cardiometabolic risk factor (0: independent).");
 
 export const PopulationSchema = z
   .object({
-    ageStructure: AgeScheduleSchema.default({
-      // 2015 1% population sample survey (National Bureau of Statistics): 0–14 16.5%,
-      // 15–64 73.0%, 65+ 10.5%, 60+ 16.1%; split into bands. Shares of residents per band.
+    // 2015 1% population sample survey (全国1%人口抽样调查, NBS bulletin of 20 April 2016):
+    // men 51.22% (sex ratio 105.02), 0–14 16.52%, 15–59 67.33%, 60+ 16.15%, 65+ 10.47%. The split
+    // of 65+ at 75 and the sex ratios within bands (men per 100 women: 117 under 15, 106 at 15–44,
+    // 103 at 45–59, 101 at 60–64, 97 at 65–74, 82 at 75+) are rounded to the survey's age–sex
+    // pattern and keep its totals.
+    ageStructure: AgePyramidSchema.default({
       ages: [0, 5, 15, 45, 60, 65, 75],
-      values: [0.058, 0.107, 0.433, 0.241, 0.056, 0.064, 0.041],
-    }).describe("Share of residents in each age band (normalised); ages are uniform within a band."),
+      male: [0.0313, 0.0578, 0.2225, 0.1222, 0.0285, 0.0314, 0.0185],
+      female: [0.0267, 0.0494, 0.21, 0.1186, 0.0283, 0.0323, 0.0225],
+    }).describe(
+      "Age–sex pyramid: shares of the population by age band and sex (normalised). Default: 2015 1% population sample survey (NBS): men 51.22%, 0–14 16.52%, 60+ 16.15%, 65+ 10.47%; sex ratios within bands rounded to the survey's pattern (more women from 65). Urban or rural residence is not drawn: it is the residence's township (urban districts and county seats are urban, geography).",
+    ),
     maxAge: z.number().int().min(1).max(120).default(95).describe("Upper end of the open last age band."),
-    maleShare: share.default(0.512).describe("Share of men (2015 sex ratio 105:100, NBS)."),
     insurance: z
       .object({
         employeeShareUrban: AgeScheduleSchema.default({
@@ -66,16 +118,123 @@ export const PopulationSchema = z
       })
       .strict()
       .prefault({})
-      .describe("Probability that a resident of a given age lives with each chronic condition."),
+      .describe(
+        "Probability that a resident of a given age lives with each chronic condition (kept exactly whatever conditionCorrelation).",
+      ),
+    // Co-occurrence by a Gaussian copula with one shared cardiometabolic risk factor F: the latent
+    // z_c = √ρ_c·F + √(1−ρ_c)·ε_c, and the condition is present when Φ(z_c) < prevalence_c(age).
+    // Reported comorbidity: hypertension in about half of diabetics (59.6% measured in diabetics
+    // aged 35–64, 2009–10 national survey; diabetes in 28.0% of diagnosed hypertensives vs 7.1%
+    // without hypertension, Xu B et al., 2010 China Chronic Disease and Risk Factor Surveillance,
+    // 98,658 adults); hypertension in 63–84% of stroke survivors (China Stroke Statistics 2019).
+    // The loadings are a calibration to these figures on managed caseloads, not estimates: with
+    // them ≈ 47% of diabetics have hypertension (22% if independent), ≈ 63% of CHD and ≈ 70% of
+    // stroke patients. COPD shares little with the cardiometabolic factor (a guess).
+    conditionCorrelation: z
+      .object({
+        hypertension: conditionCorrelation(0.4),
+        diabetes: conditionCorrelation(0.4),
+        copd: conditionCorrelation(0.1),
+        chd: conditionCorrelation(0.4),
+        stroke: conditionCorrelation(0.5),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "Co-occurrence of chronic conditions: each condition's loading ρ on one shared cardiometabolic risk factor (Gaussian copula; the latent correlation of two conditions is √(ρ₁ρ₂)). Default calibrated so that ≈ 47% of diabetics have hypertension (Chinese surveys: about half; Xu B et al., 2010 China Chronic Disease and Risk Factor Surveillance) and ≈ 70% of stroke patients (China Stroke Statistics 2019: 63–84%); COPD 0.1 is a guess.",
+      ),
+    // Key populations of family-doctor contracting (重点人群, DOMAIN.md): the persistent groups
+    // drawn here; elderly, young children and chronic patients follow from age and conditions.
+    keyGroups: z
+      .object({
+        elderlyAge: z
+          .number()
+          .int()
+          .min(0)
+          .max(120)
+          .default(65)
+          .describe(
+            "Age from which a resident counts as elderly (老年人): 65 in the national basic public health services, 60 in Shanghai (DOMAIN.md).",
+          ),
+        // National mental health work plan 2015–2020 (国办发〔2015〕44号) sets out to register all
+        // severe mental illness; registered patients 4.297 M at the end of 2014 (76.1% aged 18–59,
+        // NHFPC, 9 Oct 2015), ≈ 5.4 M by 2016: 0.4% of the population, as 0.48% of 18–59 and
+        // 0.59% of 60+ (children are few among registered patients: taken as none).
+        severeMentalIllness: AgeScheduleSchema.default({
+          ages: [0, 18, 60],
+          values: [0, 0.0048, 0.0059],
+        }).describe(
+          "Probability of a registered severe mental illness (严重精神障碍), by age. Default ≈ 0.4% of the population (≈ 5.4 M registered, national mental health work plan 2015–2020; 76.1% of them aged 18–59).",
+        ),
+        // Second National Sample Survey on Disability 2006 (第二次全国残疾人抽样调查): 82.96 M disabled,
+        // 6.34% of the population; 3.87 M aged 0–14, 34.93 M aged 15–59, 44.16 M aged 60+. Rates by
+        // age from the 2006 population (0–14 19.8%, 60+ 11.3%, NBS) levelled to 6.34% of the 2015
+        // pyramid, as the China Disabled Persons' Federation holds the share fixed in its estimates.
+        disabled: AgeScheduleSchema.default({ ages: [0, 15, 60], values: [0.0124, 0.0321, 0.2463] }).describe(
+          "Probability of a disability (残疾人), by age. Default: age pattern of the Second National Sample Survey on Disability 2006 (83 M, 6.34%), levelled to 6.34% of the 2015 population.",
+        ),
+        // Rural poor at the end of 2015: 55.75 M under the 2,300-yuan line (NBS rural poverty
+        // monitoring; incidence 5.7% of the registered rural population) among 603 M rural
+        // residents: 9.2% (an upper bound: it counts every registered poor person as resident).
+        poorRural: AgeScheduleSchema.default({ ages: [0], values: [0.092] }).describe(
+          "Probability that a rural resident is poor (农村贫困人口), by age. Default 9.2%: 55.75 M rural poor at the end of 2015 (NBS) among 603 M rural residents. Flat in age: no age gradient is sourced.",
+        ),
+        // Urban minimum living guarantee (城市低保): 17.01 M people at the end of 2015 (Ministry of
+        // Civil Affairs, 2015 social services statistical bulletin) among 771 M urban residents: 2.2%.
+        poorUrban: AgeScheduleSchema.default({ ages: [0], values: [0.022] }).describe(
+          "Probability that an urban resident is poor, by age. Default 2.2%: 17.01 M urban minimum-living-guarantee (低保) recipients at the end of 2015 (Ministry of Civil Affairs) among 771 M urban residents.",
+        ),
+        // ≈ 0.86–0.89 M pulmonary TB cases notified a year in 2014–2015 (≈ 63–66 per 100,000,
+        // NHFPC notifiable disease reports), each managed through a 6–8-month course.
+        tuberculosis: AgeScheduleSchema.default({ ages: [0], values: [0.0004] }).describe(
+          "Probability of being a tuberculosis patient under treatment (肺结核患者), by age. Default 0.04%: ≈ 63 notified cases per 100,000 a year (2015) × ≈ 0.6 year of treatment.",
+        ),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "Key populations of family-doctor contracting (重点人群) stored per resident; the elderly, children 0–6 and chronic patients are derived from age and conditions, pregnancy is set by maternity episodes.",
+      ),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    const ages = p.ageStructure.ages;
+    if (ages[ages.length - 1] > p.maxAge)
+      ctx.addIssue({
+        code: "custom",
+        path: ["ageStructure", "ages", ages.length - 1],
+        message: `the last age band must start at or below maxAge (${p.maxAge})`,
+      });
+  });
 export type PopulationParams = z.infer<typeof PopulationSchema>;
 
-/** Bit layout of `Residents.flags`. */
+/**
+ * Bit layout of `Residents.flags`. Urban residence is not drawn: it is the resident's township's
+ * (urban districts' sub-districts and county seat towns are urban, the other townships rural;
+ * geography.ts), so it follows the geography's urban share (51% by default).
+ */
 export const FLAG_MALE = 1;
 export const FLAG_URBAN = 2;
 export const SCHEME_SHIFT = 2;
 export const SCHEME_MASK = 3 << SCHEME_SHIFT;
+
+/**
+ * Bit layout of `Residents.keyGroups`: the persistent key populations (重点人群) of
+ * family-doctor contracting. The elderly, children 0–6 and chronic patients are not stored:
+ * see `isElderly`, `isYoungChild` and `isChronicPatient`.
+ */
+export const SEVERE_MENTAL_ILLNESS = 1;
+export const DISABLED = 2;
+export const POOR = 4;
+export const TUBERCULOSIS = 8;
+/**
+ * Pregnant (孕产妇): a state of maternity episodes, never drawn at synthesis. The care pathway
+ * sets the bit when a maternity episode begins and clears it when the episode ends.
+ */
+export const PREGNANT = 16;
+/** Names of the keyGroups bits, bit i = 1 << i. */
+export const KEY_GROUPS = ["severeMentalIllness", "disabled", "poor", "tuberculosis", "pregnant"] as const;
+export type KeyGroupId = (typeof KEY_GROUPS)[number];
 
 /** Resident state: one entry per resident in each column. */
 export interface Residents {
@@ -87,6 +246,8 @@ export interface Residents {
   flags: Uint8Array;
   /** Bit c set when the resident lives with CONDITIONS[c]. */
   conditions: Uint8Array;
+  /** SEVERE_MENTAL_ILLNESS | DISABLED | POOR | TUBERCULOSIS | PREGNANT */
+  keyGroups: Uint8Array;
   /** Home village (index among the partition's villages). */
   home: Int32Array;
   /** Episodes begun so far: the counter that addresses the resident's next onset draws. */
@@ -95,7 +256,8 @@ export interface Residents {
   deductiblePaid: Float32Array;
 }
 
-export const RESIDENT_BYTES = 1 + 1 + 1 + 4 + 4 + 4;
+/** Bytes of state per resident, the same at any population size: age, flags, conditions, keyGroups, home, onsetSerial, deductiblePaid. */
+export const RESIDENT_BYTES = 1 + 1 + 1 + 1 + 4 + 4 + 4;
 
 export function allocateResidents(count: number, firstId: number): Residents {
   return {
@@ -104,6 +266,7 @@ export function allocateResidents(count: number, firstId: number): Residents {
     age: new Uint8Array(count),
     flags: new Uint8Array(count),
     conditions: new Uint8Array(count),
+    keyGroups: new Uint8Array(count),
     home: new Int32Array(count),
     onsetSerial: new Uint32Array(count),
     deductiblePaid: new Float32Array(count),
@@ -114,34 +277,89 @@ export function schemeOf(flags: number): number {
   return (flags & SCHEME_MASK) >> SCHEME_SHIFT;
 }
 
-/** Precomputed lookup tables for synthesis. */
+/** Elderly (老年人) key population: `elderlyAge` is `population.keyGroups.elderlyAge` (65; 60 in Shanghai). */
+export function isElderly(age: number, elderlyAge = 65): boolean {
+  return age >= elderlyAge;
+}
+
+/** Oldest age of the children 0–6 key population (0–6岁儿童, national basic public health services). */
+export const YOUNG_CHILD_MAX_AGE = 6;
+
+export function isYoungChild(age: number): boolean {
+  return age <= YOUNG_CHILD_MAX_AGE;
+}
+
+/** Chronic patient key population: lives with any of `CONDITIONS` (or of those in `mask`). */
+export function isChronicPatient(conditions: number, mask = (1 << CONDITIONS.length) - 1): boolean {
+  return (conditions & mask) !== 0;
+}
+
+/** Precomputed lookup tables for synthesis; per-age tables are indexed by whole age 0..120. */
 export interface PopulationTables {
-  ageCumulative: Float64Array;
+  /** Cumulative shares over (sex, band): male bands 0..n−1, then female bands 0..n−1. */
+  ageSexCumulative: Float64Array;
+  /** Age bands of the pyramid. */
+  bands: number;
   bandStart: Int32Array;
   bandEnd: Int32Array;
   employeeUrban: Float64Array;
   employeeRural: Float64Array;
+  uninsuredShare: number;
+  /** Prevalence by condition and age, in [0, 1]. */
   prevalence: Float64Array[];
+  /** Φ⁻¹(prevalence) by condition and age: the copula threshold (−∞ where the prevalence is 0). */
+  threshold: Float64Array[];
+  /** 1 at ages where some condition has a positive prevalence. */
+  anyCondition: Uint8Array;
+  /** √ρ and 1/√(1−ρ) per condition (ρ = conditionCorrelation). */
+  loading: Float64Array;
+  residualScale: Float64Array;
+  severeMentalIllness: Float64Array;
+  disabled: Float64Array;
+  poorUrban: Float64Array;
+  poorRural: Float64Array;
+  tuberculosis: Float64Array;
 }
 
+const clampedByAge = (s: AgeSchedule) => tabulateByAge(s).map((v) => Math.min(1, v));
+
 export function populationTables(p: PopulationParams): PopulationTables {
-  const { ages, values } = p.ageStructure;
-  const total = values.reduce((a, b) => a + b, 0);
-  const ageCumulative = new Float64Array(values.length);
+  const { ages, male, female } = p.ageStructure;
+  const bands = ages.length;
+  const shares = [...male, ...female];
+  const total = shares.reduce((a, b) => a + b, 0);
+  const ageSexCumulative = new Float64Array(2 * bands);
+  // Exactly 1 from the last positive share on, so no uniform in (0, 1) lands on an empty cell.
+  const lastPositive = shares.findLastIndex((v) => v > 0);
   let acc = 0;
-  for (let i = 0; i < values.length; i++) {
-    acc += values[i] / total;
-    ageCumulative[i] = acc;
+  for (let k = 0; k < shares.length; k++) {
+    acc += shares[k] / total;
+    ageSexCumulative[k] = k >= lastPositive ? 1 : acc;
   }
-  ageCumulative[values.length - 1] = 1;
   const bandStart = Int32Array.from(ages);
-  const bandEnd = Int32Array.from(ages.map((_, i) => (i + 1 < ages.length ? ages[i + 1] : p.maxAge + 1)));
+  const bandEnd = Int32Array.from(ages.map((_, i) => (i + 1 < bands ? ages[i + 1] : p.maxAge + 1)));
+  const prevalence = CONDITIONS.map((c) => clampedByAge(p.conditionPrevalence[c]));
+  const anyCondition = new Uint8Array(121);
+  for (let age = 0; age <= 120; age++) anyCondition[age] = prevalence.some((t) => t[age] > 0) ? 1 : 0;
+  const rho = CONDITIONS.map((c) => p.conditionCorrelation[c]);
+  const k = p.keyGroups;
   return {
-    ageCumulative,
+    ageSexCumulative,
+    bands,
     bandStart,
     bandEnd,
     employeeUrban: tabulateByAge(p.insurance.employeeShareUrban),
     employeeRural: tabulateByAge(p.insurance.employeeShareRural),
-    prevalence: CONDITIONS.map((c) => tabulateByAge(p.conditionPrevalence[c])),
+    uninsuredShare: p.insurance.uninsuredShare,
+    prevalence,
+    threshold: prevalence.map((t) => t.map(normalQuantile)),
+    anyCondition,
+    loading: Float64Array.from(rho, Math.sqrt),
+    residualScale: Float64Array.from(rho, (r) => (r < 1 ? 1 / Math.sqrt(1 - r) : Number.POSITIVE_INFINITY)),
+    severeMentalIllness: clampedByAge(k.severeMentalIllness),
+    disabled: clampedByAge(k.disabled),
+    poorUrban: clampedByAge(k.poorUrban),
+    poorRural: clampedByAge(k.poorRural),
+    tuberculosis: clampedByAge(k.tuberculosis),
   };
 }

@@ -7,7 +7,7 @@ import type { Facilities } from "./facilities.ts";
 import { placeFacilities } from "./facility-placement.ts";
 import { buildGeography, type Geography } from "./geography.ts";
 import { type InsuranceTables, insuranceTables } from "./insurance.ts";
-import { CONDITIONS, type PopulationTables, populationTables } from "./population.ts";
+import { CONDITIONS, KEY_GROUPS, type PopulationTables, populationTables } from "./population.ts";
 import type { Scenario } from "./scenario.ts";
 import { TIER_COUNT } from "./tiers.ts";
 
@@ -25,6 +25,8 @@ export interface KindTables {
   /** 0: admission decided at the first treating visit, 1: at the last, 2: at every visit. */
   admissionAt: Uint8Array;
   group: Uint8Array;
+  /** Key-group bit set on the patient while an episode of the kind is open (0: none). */
+  keyGroupBit: Uint8Array;
   severityMin: Float64Array;
   severityMode: Float64Array;
   severityMax: Float64Array;
@@ -67,6 +69,7 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
     emergency: new Uint8Array(K),
     admissionAt: new Uint8Array(K),
     group: new Uint8Array(K),
+    keyGroupBit: new Uint8Array(K),
     severityMin: new Float64Array(K),
     severityMode: new Float64Array(K),
     severityMax: new Float64Array(K),
@@ -102,6 +105,7 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
     t.emergency[i] = k.emergency ? 1 : 0;
     t.admissionAt[i] = ["first", "last", "every"].indexOf(k.admissionAt);
     t.group[i] = CONDITION_GROUPS.indexOf(k.group);
+    t.keyGroupBit[i] = k.keyGroupWhileOpen ? 1 << KEY_GROUPS.indexOf(k.keyGroupWhileOpen) : 0;
     t.severityMin[i] = k.severity.min;
     t.severityMode[i] = k.severity.mode;
     t.severityMax[i] = k.severity.max;

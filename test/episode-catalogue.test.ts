@@ -42,3 +42,39 @@ describe("episode catalogue", () => {
     expect(large.metrics.summary.totalVisits / small.metrics.summary.totalVisits).toBeLessThan(11);
   });
 });
+
+describe("key populations held by an episode", () => {
+  it("marks women pregnant while a maternity episode is open, and only them", async () => {
+    const { CarePathway } = await import("../models/care-pathway.ts");
+    const { buildWorld } = await import("../models/world.ts");
+    const { RandomStreams } = await import("../sim/random/streams.ts");
+    const { Outbox } = await import("../sim/shared-exchange.ts");
+    const { FLAG_MALE, PREGNANT } = await import("../models/population.ts");
+    const scenario = smallScenario({ population: 20_000 });
+    const world = buildWorld(scenario);
+    const area = world.geography.areas.findIndex((a) => a.rural);
+    const model = new CarePathway(area, world, new RandomStreams(scenario.run.seed, 0), 12);
+    model.outbox = new Outbox();
+    for (let day = 0; day < 200; day++) {
+      model.outbox.count = 0;
+      model.fel.openDay(day);
+      model.beginDay(day);
+      while (model.fel.pop())
+        model.handle(model.fel.poppedKind, model.fel.poppedPayload, model.fel.poppedTime);
+    }
+    const res = model.residents;
+    let pregnant = 0;
+    for (let r = 0; r < res.count; r++) {
+      if (!(res.keyGroups[r] & PREGNANT)) continue;
+      pregnant++;
+      expect(res.flags[r] & FLAG_MALE).toBe(0);
+      expect(res.age[r]).toBeGreaterThanOrEqual(15);
+      expect(res.age[r]).toBeLessThan(45);
+    }
+    const openMaternity = model.episodes.openByKind(world.kinds.count)[world.kinds.ids.indexOf("maternity")];
+    expect(pregnant).toBeGreaterThan(0);
+    // A woman with two overlapping maternity episodes counts once.
+    expect(pregnant).toBeLessThanOrEqual(openMaternity);
+    expect(pregnant).toBeGreaterThanOrEqual(0.9 * openMaternity);
+  });
+});

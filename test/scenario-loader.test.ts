@@ -196,8 +196,8 @@ describe("--set overrides", () => {
   });
 
   it("leave the schema's defaults untouched", () => {
-    load("population.ageStructure.values.0=0.5");
-    expect(ScenarioSchema.parse({}).population.ageStructure.values[0]).toBe(0.058);
+    load("population.ageStructure.male.0=0.5");
+    expect(ScenarioSchema.parse({}).population.ageStructure.male[0]).toBe(0.0313);
   });
 
   it("fix a file's problem when they set the field", () => {
@@ -233,10 +233,10 @@ describe("--set overrides", () => {
     expect(err.format()).toBe(
       "--set referral.compliance=2: referral.compliance: expected a number ≤ 1, got 2",
     );
-    expect(onlyProblem(MINIMAL, ["population.ageStructure.ages=[0, 5]"])).toEqual({
-      file: "--set population.ageStructure.ages=[0, 5]",
-      path: "population.ageStructure.values",
-      message: "expected 2 values, one per age band, got 7",
+    expect(onlyProblem(MINIMAL, ["population.ageStructure.male=[0.5]"])).toEqual({
+      file: "--set population.ageStructure.male=[0.5]",
+      path: "population.ageStructure.male",
+      message: "expected 7 values, one per age band, got 1",
     });
   });
 

@@ -1,0 +1,207 @@
+import {
+  CONDITIONS,
+  type ConditionId,
+  FLAG_MALE,
+  FLAG_URBAN,
+  isChronicPatient,
+  isElderly,
+  isYoungChild,
+  KEY_GROUPS,
+  type KeyGroupId,
+  type PopulationParams,
+  type PopulationTables,
+  populationTables,
+  type Residents,
+  SCHEME_NAMES,
+  type SchemeName,
+  schemeOf,
+} from "./population.ts";
+
+/**
+ * The synthesised population against its inputs: counts with the count the parameters lead one
+ * to expect and its variance (sums over residents of each one's probability p and of p(1 − p)),
+ * so that a check reads |observed − expected| < 4 √variance.
+ */
+export interface Tally {
+  observed: number;
+  expected: number;
+  variance: number;
+}
+
+export interface PopulationMarginals {
+  residents: number;
+  urbanResidents: number;
+  /** Lower bounds of the pyramid's age bands: the bands of every "by band" array. */
+  ageBands: number[];
+  /** Residents by sex and age band. */
+  ageSex: { male: Tally[]; female: Tally[] };
+  /** Residents by insurance scheme among urban and among rural residents. */
+  schemes: { urban: Record<SchemeName, Tally>; rural: Record<SchemeName, Tally> };
+  /** Residents per age band. */
+  bandResidents: number[];
+  /** Residents living with each condition, per age band (expected from the prevalence at each one's age). */
+  conditions: Record<ConditionId, Tally[]>;
+  /** Residents living with both conditions c and d, per age band: [band][c * CONDITIONS.length + d]. */
+  conditionPairs: number[][];
+  /** Residents living with 0, 1, …, CONDITIONS.length of the conditions. */
+  multimorbidity: number[];
+  /** Stored key groups (pregnancy is set by the care pathway: expected is 0 at synthesis). */
+  keyGroups: Record<KeyGroupId, Tally>;
+  /** Derived key groups: elderly (population.keyGroups.elderlyAge and over), children 0–6, chronic patients. */
+  derivedGroups: { elderly: number; youngChildren: number; chronicPatients: number };
+}
+
+const tally = (): Tally => ({ observed: 0, expected: 0, variance: 0 });
+
+function add(t: Tally, hit: boolean, p: number): void {
+  if (hit) t.observed++;
+  t.expected += p;
+  t.variance += p * (1 - p);
+}
+
+/** Counts of the residents of one or more areas against the population parameters. */
+export function populationMarginals(
+  residents: Residents | readonly Residents[],
+  params: PopulationParams,
+  tables: PopulationTables = populationTables(params),
+): PopulationMarginals {
+  const list = Array.isArray(residents) ? residents : [residents as Residents];
+  const ages = params.ageStructure.ages;
+  const B = ages.length;
+  const C = CONDITIONS.length;
+  const bandOf = new Int32Array(121);
+  for (let age = 0, b = 0; age <= 120; age++) {
+    while (b + 1 < B && ages[b + 1] <= age) b++;
+    bandOf[age] = b;
+  }
+  const m: PopulationMarginals = {
+    residents: 0,
+    urbanResidents: 0,
+    ageBands: [...ages],
+    ageSex: { male: ages.map(tally), female: ages.map(tally) },
+    schemes: {
+      urban: Object.fromEntries(SCHEME_NAMES.map((s) => [s, tally()])) as Record<SchemeName, Tally>,
+      rural: Object.fromEntries(SCHEME_NAMES.map((s) => [s, tally()])) as Record<SchemeName, Tally>,
+    },
+    bandResidents: ages.map(() => 0),
+    conditions: Object.fromEntries(CONDITIONS.map((c) => [c, ages.map(tally)])) as Record<
+      ConditionId,
+      Tally[]
+    >,
+    conditionPairs: ages.map(() => new Array<number>(C * C).fill(0)),
+    multimorbidity: new Array<number>(C + 1).fill(0),
+    keyGroups: Object.fromEntries(KEY_GROUPS.map((g) => [g, tally()])) as Record<KeyGroupId, Tally>,
+    derivedGroups: { elderly: 0, youngChildren: 0, chronicPatients: 0 },
+  };
+  const shares = [...params.ageStructure.male, ...params.ageStructure.female];
+  const total = shares.reduce((a, b) => a + b, 0);
+  const uninsured = params.insurance.uninsuredShare;
+  for (const res of list) {
+    for (let r = 0; r < res.count; r++) {
+      const age = res.age[r];
+      const flags = res.flags[r];
+      const urban = (flags & FLAG_URBAN) !== 0;
+      const male = (flags & FLAG_MALE) !== 0;
+      const band = bandOf[age];
+      m.residents++;
+      if (urban) m.urbanResidents++;
+      m.bandResidents[band]++;
+      for (let b = 0; b < B; b++) {
+        add(m.ageSex.male[b], male && b === band, shares[b] / total);
+        add(m.ageSex.female[b], !male && b === band, shares[B + b] / total);
+      }
+      const employee = (1 - uninsured) * (urban ? tables.employeeUrban : tables.employeeRural)[age];
+      const schemeShares = [employee, 1 - uninsured - employee, uninsured];
+      const scheme = schemeOf(flags);
+      const bySchemes = urban ? m.schemes.urban : m.schemes.rural;
+      SCHEME_NAMES.forEach((s, i) => {
+        add(bySchemes[s], scheme === i, schemeShares[i]);
+      });
+      const mask = res.conditions[r];
+      let n = 0;
+      for (let c = 0; c < C; c++) {
+        const has = (mask >> c) & 1;
+        n += has;
+        add(m.conditions[CONDITIONS[c]][band], has === 1, tables.prevalence[c][age]);
+        if (has) for (let d = 0; d < C; d++) if ((mask >> d) & 1) m.conditionPairs[band][c * C + d]++;
+      }
+      m.multimorbidity[n]++;
+      const groups = res.keyGroups[r];
+      // In KEY_GROUPS order; pregnancy is never drawn at synthesis.
+      const groupShares = [
+        tables.severeMentalIllness[age],
+        tables.disabled[age],
+        (urban ? tables.poorUrban : tables.poorRural)[age],
+        tables.tuberculosis[age],
+        0,
+      ];
+      KEY_GROUPS.forEach((g, i) => {
+        add(m.keyGroups[g], ((groups >> i) & 1) === 1, groupShares[i]);
+      });
+      if (isElderly(age, params.keyGroups.elderlyAge)) m.derivedGroups.elderly++;
+      if (isYoungChild(age)) m.derivedGroups.youngChildren++;
+      if (isChronicPatient(mask)) m.derivedGroups.chronicPatients++;
+    }
+  }
+  return m;
+}
+
+/** One row per check, for reports: the observed count, the expected one and their z-score. */
+export interface MarginalRow {
+  check: string;
+  observed: number;
+  expected: number;
+  z: number;
+}
+
+export function marginalRows(m: PopulationMarginals): MarginalRow[] {
+  const rows: MarginalRow[] = [];
+  const push = (check: string, t: Tally) =>
+    rows.push({
+      check,
+      observed: t.observed,
+      expected: t.expected,
+      z:
+        t.variance > 0
+          ? (t.observed - t.expected) / Math.sqrt(t.variance)
+          : t.observed === t.expected
+            ? 0
+            : Number.NaN,
+    });
+  const bandName = (b: number) =>
+    b + 1 < m.ageBands.length ? `${m.ageBands[b]}–${m.ageBands[b + 1] - 1}` : `${m.ageBands[b]}+`;
+  m.ageBands.forEach((_, b) => {
+    push(`men ${bandName(b)}`, m.ageSex.male[b]);
+    push(`women ${bandName(b)}`, m.ageSex.female[b]);
+  });
+  for (const s of SCHEME_NAMES) {
+    push(`${s} scheme, urban`, m.schemes.urban[s]);
+    push(`${s} scheme, rural`, m.schemes.rural[s]);
+  }
+  for (const c of CONDITIONS) {
+    m.ageBands.forEach((_, b) => {
+      push(`${c} ${bandName(b)}`, m.conditions[c][b]);
+    });
+  }
+  for (const g of KEY_GROUPS) push(g, m.keyGroups[g]);
+  return rows;
+}
+
+/**
+ * Share of the residents living with b who also live with a, P(a | b), in one age band or (band
+ * omitted) at all ages; NaN when no one lives with b.
+ */
+export function conditionalShare(
+  m: PopulationMarginals,
+  a: ConditionId,
+  b: ConditionId,
+  band?: number,
+): number {
+  const C = CONDITIONS.length;
+  const ia = CONDITIONS.indexOf(a);
+  const ib = CONDITIONS.indexOf(b);
+  const bands = band === undefined ? m.conditionPairs : [m.conditionPairs[band]];
+  const both = bands.reduce((s, pairs) => s + pairs[ib * C + ia], 0);
+  const withB = bands.reduce((s, pairs) => s + pairs[ib * C + ib], 0);
+  return both / withB;
+}

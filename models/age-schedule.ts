@@ -14,12 +14,7 @@ export const AgeScheduleSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.ages[0] !== 0)
-      ctx.addIssue({ code: "custom", path: ["ages", 0], message: "the first age band must start at 0" });
-    for (let i = 1; i < s.ages.length; i++) {
-      if (s.ages[i] <= s.ages[i - 1])
-        ctx.addIssue({ code: "custom", path: ["ages", i], message: "age bands must increase" });
-    }
+    checkAgeBands(s.ages, ctx);
     if (s.values.length !== s.ages.length)
       ctx.addIssue({
         code: "custom",
@@ -28,6 +23,16 @@ export const AgeScheduleSchema = z
       });
   });
 export type AgeSchedule = z.infer<typeof AgeScheduleSchema>;
+
+/** Age bands start at 0 and increase: one issue per offending band. */
+export function checkAgeBands(ages: readonly number[], ctx: z.RefinementCtx): void {
+  if (ages[0] !== 0)
+    ctx.addIssue({ code: "custom", path: ["ages", 0], message: "the first age band must start at 0" });
+  for (let i = 1; i < ages.length; i++) {
+    if (ages[i] <= ages[i - 1])
+      ctx.addIssue({ code: "custom", path: ["ages", i], message: "age bands must increase" });
+  }
+}
 
 /** The schedule's value at each whole age 0..120, for lookups in the hot loop. */
 export function tabulateByAge(s: AgeSchedule): Float64Array {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type AgeSchedule, AgeScheduleSchema, tabulateByAge } from "./age-schedule.ts";
+import { type AgeSchedule, AgeScheduleSchema, checkAgeBands, tabulateByAge } from "./age-schedule.ts";
 import { normalQuantile } from "./normal-distribution.ts";
 
 /**
@@ -41,12 +41,7 @@ export const AgePyramidSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.ages[0] !== 0)
-      ctx.addIssue({ code: "custom", path: ["ages", 0], message: "the first age band must start at 0" });
-    for (let i = 1; i < s.ages.length; i++) {
-      if (s.ages[i] <= s.ages[i - 1])
-        ctx.addIssue({ code: "custom", path: ["ages", i], message: "age bands must increase" });
-    }
+    checkAgeBands(s.ages, ctx);
     for (const sex of ["male", "female"] as const) {
       if (s[sex].length !== s.ages.length)
         ctx.addIssue({

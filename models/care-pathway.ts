@@ -27,12 +27,11 @@ import {
 } from "./random-purposes.ts";
 import { COUNTY, OUT_OF_REGION, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
 
+import type { World } from "./world.ts";
+
 const ADMIT_AT_FIRST = 0;
 const ADMIT_AT_EVERY_VISIT = 2;
 const REHABILITATION = CONDITION_GROUPS.indexOf("rehabilitation");
-
-import type { World } from "./world.ts";
-
 const ONSET = 1;
 const VISIT = 2;
 const DISCHARGE = 3;

@@ -3,21 +3,28 @@ import { EventQueue } from "./event-queue.ts";
 /**
  * The future-event list used by the run loop: a day calendar in front of the heap.
  *
- * Events due today live in the heap (`EventQueue`), ordered by (time, insertion sequence).
- * Events due on a later day are appended to that day's bucket: a list of fixed-size chunks of
- * typed arrays, filled in insertion order, so that both appending and reading a day back touch
- * memory sequentially. `openDay(d)` builds the heap from day d's bucket in one O(n) pass. The
- * heap thus holds one day of events instead of every resident's next onset, which keeps it
- * small and cache-resident, while the order of events stays exactly that of a single heap: by
- * time, then by insertion (a bucket's events were all inserted before any event pushed during
- * its day). Events at or after the horizon are never run and are only counted.
+ * The heap (`EventQueue`, ordered by time then insertion sequence) holds the events of the
+ * current eighth of a day. Later events are appended to the bucket of their eighth of a day: a
+ * list of fixed-size chunks of typed arrays, filled in insertion order, so that appending and
+ * reading back touch memory sequentially. When the heap runs dry the next bucket of the open day
+ * is built into it in one O(n) pass. The heap thus stays small and cache-resident, while the order
+ * of events is exactly that of a single heap: by time, then by insertion (a bucket's events were
+ * all inserted before any event pushed while their slot was open). `openDay(d)` starts day d;
+ * `pop()` returns false when the day has no event left. Events at or after the horizon are
+ * never run and are only counted.
  */
-const CHUNK = 64;
+const CHUNK = 16;
+/** Buckets per day: the heap holds one eighth of a day (8 is exact in binary floating point). */
+const SLOTS_PER_DAY = 8;
 
 export class FutureEventList {
   private readonly heap = new EventQueue(4096);
   private day = 0;
   private dayEnd = 1;
+  /** Bucket (slot) whose events are in the heap; the heap holds times below `slotEnd`. */
+  private slot = -1;
+  private slotEnd = 0;
+  private lastSlotOfDay = SLOTS_PER_DAY - 1;
   // Chunk pool: chunk c holds events [c * CHUNK, (c + 1) * CHUNK) of these arrays.
   private time: Float64Array;
   private kind: Uint8Array;
@@ -42,8 +49,8 @@ export class FutureEventList {
     this.payload = new Int32Array(chunks * CHUNK);
     this.chunkNext = new Int32Array(chunks);
     this.chunkFill = new Int32Array(chunks);
-    this.head = new Int32Array(horizonDays).fill(-1);
-    this.tail = new Int32Array(horizonDays).fill(-1);
+    this.head = new Int32Array(horizonDays * SLOTS_PER_DAY).fill(-1);
+    this.tail = new Int32Array(horizonDays * SLOTS_PER_DAY).fill(-1);
   }
 
   get currentDay(): number {
@@ -81,7 +88,7 @@ export class FutureEventList {
 
   /** Schedules an event; `time` must not precede the open day. */
   push(time: number, kind: number, payload: number): void {
-    if (time < this.dayEnd) {
+    if (time < this.slotEnd) {
       if (time < this.day) throw new RangeError(`event at ${time} precedes the open day ${this.day}`);
       this.heap.push(time, kind, payload);
       return;
@@ -91,7 +98,7 @@ export class FutureEventList {
       this.beyondHorizon++;
       return;
     }
-    const d = Math.floor(time);
+    const d = Math.floor(time * SLOTS_PER_DAY);
     let chunk = this.tail[d];
     if (chunk < 0 || this.chunkFill[chunk] === CHUNK) {
       const fresh = this.allocateChunk();
@@ -117,10 +124,18 @@ export class FutureEventList {
       throw new RangeError("opening a later day with events pending");
     this.day = d;
     this.dayEnd = d + 1;
-    if (d >= this.horizonDays) return;
-    // Usually the heap is empty when a day opens: build it from the bucket in O(n).
+    this.lastSlotOfDay = (d + 1) * SLOTS_PER_DAY - 1;
+    this.openSlot(d * SLOTS_PER_DAY);
+  }
+
+  /** Moves slot k's bucket into the heap; the heap then accepts times below the slot's end. */
+  private openSlot(k: number): void {
+    this.slot = k;
+    this.slotEnd = (k + 1) / SLOTS_PER_DAY;
+    if (k >= this.head.length) return;
+    // Usually the heap is empty when a slot opens: build it from the bucket in O(n).
     const bulk = this.heap.size === 0;
-    let chunk = this.head[d];
+    let chunk = this.head[k];
     while (chunk >= 0) {
       const from = chunk * CHUNK;
       const to = from + this.chunkFill[chunk];
@@ -135,12 +150,16 @@ export class FutureEventList {
       chunk = next;
     }
     if (bulk) this.heap.heapify();
-    this.head[d] = -1;
-    this.tail[d] = -1;
+    this.head[k] = -1;
+    this.tail[k] = -1;
   }
 
   /** Pops the earliest event of the open day into `popped*`; false when the day has none left. */
   pop(): boolean {
+    while (this.heap.size === 0) {
+      if (this.slot >= this.lastSlotOfDay) return false;
+      this.openSlot(this.slot + 1);
+    }
     return this.heap.pop();
   }
 

@@ -33,27 +33,22 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-/** Splits partitions into `groups` contiguous groups of roughly equal population. */
+/**
+ * Splits partitions into `groups` groups of nearly equal population: largest partitions first,
+ * each to the least-loaded group (ties by group index), members kept in partition order. Only
+ * speed depends on this; results do not.
+ */
 export function planGroups(populations: number[], groups: number): number[][] {
-  const total = populations.reduce((a, b) => a + b, 0);
-  const out: number[][] = [];
-  let current: number[] = [];
-  let acc = 0;
-  populations.forEach((pop, p) => {
-    current.push(p);
-    acc += pop;
-    const remainingPartitions = populations.length - p - 1;
-    const remainingGroups = groups - out.length - 1;
-    if (
-      remainingGroups > 0 &&
-      (acc >= (total * (out.length + 1)) / groups || remainingPartitions === remainingGroups)
-    ) {
-      out.push(current);
-      current = [];
-    }
-  });
-  if (current.length) out.push(current);
-  return out;
+  const load = new Float64Array(groups);
+  const members: number[][] = Array.from({ length: groups }, () => []);
+  const order = populations.map((_, p) => p).sort((a, b) => populations[b] - populations[a] || a - b);
+  for (const p of order) {
+    let target = 0;
+    for (let g = 1; g < groups; g++) if (load[g] < load[target]) target = g;
+    members[target].push(p);
+    load[target] += populations[p];
+  }
+  return members.filter((m) => m.length > 0).map((m) => m.sort((a, b) => a - b));
 }
 
 function makeTasks(scenario: Scenario, world: World, replication: number, groups: number): GroupTask[] {

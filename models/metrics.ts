@@ -8,6 +8,7 @@ import type {
 import { CALIBRATION_CHECKS } from "./calibration-checks.ts";
 import * as C from "./counters.ts";
 import { OUTCOME_NAMES } from "./counters.ts";
+import { marginalRows, type PopulationMarginals } from "./population-marginals.ts";
 import type { Scenario } from "./scenario.ts";
 import { scoreTarget, TARGET_CATALOGUE } from "./targets.ts";
 import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TIER_NAMES, TOWNSHIP, VILLAGE } from "./tiers.ts";
@@ -73,6 +74,7 @@ export function buildMetrics(
   kindIds: string[],
   reps: ReplicationCounts[],
   version: string,
+  marginals?: PopulationMarginals,
 ): RunMetrics {
   const { years, population, seed, startYear } = scenario.run;
   const months = years * 12;
@@ -187,6 +189,7 @@ export function buildMetrics(
     summary,
     targets,
     checks,
+    populationChecks: marginals ? marginalRows(marginals) : [],
     monthly,
     ledger,
     ledgerByKind,

@@ -205,3 +205,17 @@ export function conditionalShare(
   const withB = bands.reduce((s, pairs) => s + pairs[ib * C + ib], 0);
   return both / withB;
 }
+
+/** The marginals of two sets of residents together (same parameters): every count added. */
+export function mergeMarginals(a: PopulationMarginals, b: PopulationMarginals): PopulationMarginals {
+  const sum = (x: unknown, y: unknown): unknown => {
+    if (typeof x === "number" && typeof y === "number") return x + y;
+    if (Array.isArray(x) && Array.isArray(y)) return x.map((v, i) => sum(v, y[i]));
+    if (x && y && typeof x === "object" && typeof y === "object") {
+      const yy = y as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, sum(v, yy[k])]));
+    }
+    return x;
+  };
+  return { ...(sum(a, b) as PopulationMarginals), ageBands: [...a.ageBands] };
+}

@@ -173,6 +173,29 @@ function checksTable(m: RunMetrics): string {
   return `<p>${passed} of ${m.checks.length} reported outcomes reproduced within their band.</p>\n${table("checks", header, rows)}`;
 }
 
+function populationTable(m: RunMetrics): string {
+  const rows = m.populationChecks;
+  if (rows.length === 0) return "<p>No population checks.</p>";
+  const within = rows.filter((r) => Math.abs(r.z) < 4).length;
+  const header = [
+    cell("Check"),
+    cell("Generated", "num"),
+    cell("Expected from the inputs", "num"),
+    cell("z", "num"),
+    cell("Within 4 SD"),
+  ];
+  const body = rows.map((r) =>
+    row([
+      cell(escapeHtml(r.check)),
+      cell(formatCount(r.observed), "num"),
+      cell(formatDecimal(r.expected, 1), "num"),
+      cell(formatDecimal(r.z, 2), "num"),
+      Math.abs(r.z) < 4 ? cell("✓", "met") : cell("✗", "not-met"),
+    ]),
+  );
+  return `<p>${within} of ${rows.length} counts of the synthetic population lie within 4 standard deviations of what its input shares imply.</p>\n<details><summary>All population checks</summary>\n${table("population", header, body)}\n</details>`;
+}
+
 function headlineTable(m: RunMetrics): string {
   const header = [cell("Metric"), cell("Value", "num"), cell("Spread over replications")];
   const rows = HEADLINE_METRICS.map((metric) => {
@@ -304,6 +327,10 @@ ${scorecardTable(m)}
 <section id="checks">
 <h2>Calibration checks</h2>
 ${checksTable(m)}
+</section>
+<section id="population">
+<h2>Synthetic population</h2>
+${populationTable(m)}
 </section>
 <section id="summary">
 <h2>Summary, ${escapeHtml(m.summary.label)}</h2>

@@ -44,6 +44,14 @@ export interface CalibrationCheckResult {
   pass: boolean;
 }
 
+/** One check of the synthesised population against its inputs (counts, z-score). */
+export interface PopulationCheck {
+  check: string;
+  observed: number;
+  expected: number;
+  z: number;
+}
+
 export interface YearSummary {
   /** 1-based index of the simulated year this summary covers. */
   year: number;
@@ -101,6 +109,8 @@ export interface RunMetrics {
   targets: TargetScore[];
   /** Calibration checks against reported outcomes (see models/calibration-checks.ts). */
   checks: CalibrationCheckResult[];
+  /** The synthetic population (replication 0) against its input marginals. */
+  populationChecks: PopulationCheck[];
   monthly: MonthlyPoint[];
   /** Conservation ledger over the whole run and all replications: counts reconcile. */
   ledger: Record<string, number>;

@@ -79,5 +79,12 @@ export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): 
       );
     }
   }
+  if (m.populationChecks.length > 0) {
+    const within = m.populationChecks.filter((r) => Math.abs(r.z) < 4).length;
+    lines.push(
+      "",
+      `Population checks: ${within} of ${m.populationChecks.length} counts within 4 SD of their inputs`,
+    );
+  }
   return `${lines.join("\n").replace(/ +$/gm, "")}\n`;
 }

@@ -1,4 +1,5 @@
 import { CarePathway } from "../models/care-pathway.ts";
+import { type PopulationMarginals, populationMarginals } from "../models/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
 import { buildWorld, sharedPoolServers, type World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";
@@ -40,6 +41,8 @@ export interface GroupResult {
   stateBytes: number;
   residents: number;
   events: number;
+  /** Population marginals per partition of the group (replication 0 only). */
+  population?: PopulationMarginals[];
   /** Wall time to build the partitions (population synthesis) and to run them. */
   timing: { buildMs: number; runMs: number };
   shared?: { served: Float64Array; waitSum: Float64Array; busySum: Float64Array };
@@ -51,6 +54,12 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
   const streams = new RandomStreams(task.scenario.run.seed, task.replication);
   const t0 = performance.now();
   const models = task.partitions.map((p) => new CarePathway(p, world, streams, months));
+  // The synthesised population against its inputs, once per run (replication 0), per partition
+  // so that sums are merged in partition order whatever the grouping.
+  const population =
+    task.replication === 0
+      ? models.map((m) => populationMarginals(m.residents, task.scenario.population, world.populationTables))
+      : undefined;
   if (task.injectFault) {
     const fault = task.injectFault;
     const target = models.find((m) => m.index === fault.partition);
@@ -92,6 +101,7 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
     stateBytes: models.reduce((s, m) => s + m.stateBytes, 0),
     residents: models.reduce((s, m) => s + m.residents.count, 0),
     events,
+    population,
     shared: task.reportShared
       ? { served: sharedPools.served, waitSum: sharedPools.waitSum, busySum: sharedPools.busySum }
       : undefined,

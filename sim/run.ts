@@ -4,6 +4,7 @@
  */
 import { COUNTER_COUNT } from "../models/counters.ts";
 import { buildMetrics, type ReplicationCounts } from "../models/metrics.ts";
+import { mergeMarginals, type PopulationMarginals } from "../models/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
 import { buildWorld } from "../models/world.ts";
 import type { RunMetrics } from "../reports/metrics-schema.ts";
@@ -34,7 +35,12 @@ export async function runScenario(scenario: Scenario, options: ExecuteOptions = 
   // 3. Collect: sum each replication's partitions in partition order.
   const reps = collectReplications(groups, scenario.run.replications, scenario.run.years * 12);
   // 4. Metrics and target scores.
-  const metrics = buildMetrics(scenario, world.kinds.ids, reps, TIERSIM_VERSION);
+  // Population marginals merged in partition order (floating-point sums independent of threads).
+  const population = groups
+    .flatMap((g) => (g.population ?? []).map((m, i) => ({ partition: g.partitions[i], m })))
+    .sort((a, b) => a.partition - b.partition)
+    .reduce<PopulationMarginals | undefined>((acc, { m }) => (acc ? mergeMarginals(acc, m) : m), undefined);
+  const metrics = buildMetrics(scenario, world.kinds.ids, reps, TIERSIM_VERSION, population);
   return {
     metrics,
     performance: {

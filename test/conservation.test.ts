@@ -24,3 +24,13 @@ describe("conservation", () => {
     expect(s.grassrootsShare + s.hospitalShare).toBeCloseTo(1, 12);
   });
 });
+
+describe("population checks in metrics.json", () => {
+  it("lists the synthetic population against its inputs, nearly all within 4 SD", async () => {
+    const { metrics } = await runScenario(smallScenario({ population: 30_000 }), { threads: 1 });
+    expect(metrics.populationChecks.length).toBeGreaterThan(40);
+    const outside = metrics.populationChecks.filter((r) => !(Math.abs(r.z) < 4));
+    // 60 checks at 4 SD: an excursion is rare (p ≈ 0.4%); none is expected.
+    expect(outside).toEqual([]);
+  });
+});

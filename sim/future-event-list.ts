@@ -20,7 +20,6 @@ const SLOTS_PER_DAY = 8;
 export class FutureEventList {
   private readonly heap = new EventQueue(4096);
   private day = 0;
-  private dayEnd = 1;
   /** Bucket (slot) whose events are in the heap; the heap holds times below `slotEnd`. */
   private slot = -1;
   private slotEnd = 0;
@@ -123,7 +122,6 @@ export class FutureEventList {
     if (d > this.day + 1 && this.heap.size > 0)
       throw new RangeError("opening a later day with events pending");
     this.day = d;
-    this.dayEnd = d + 1;
     this.lastSlotOfDay = (d + 1) * SLOTS_PER_DAY - 1;
     this.openSlot(d * SLOTS_PER_DAY);
   }

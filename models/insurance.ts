@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT } from "./tiers.ts";
+import { TIER_COUNT } from "./tiers.ts";
 
 /**
  * Insurance by scheme: the outpatient reimbursement ladder grassroots → county → city/tertiary
@@ -172,5 +172,3 @@ export function inpatientOutOfPocket(
   const deductibleUsed = Math.min(cost, remaining);
   return { outOfPocket: deductibleUsed + (cost - deductibleUsed) * (1 - t.inpatientRate[i]), deductibleUsed };
 }
-
-export const TIER_OF_RUNG = { county: COUNTY, tertiary: TERTIARY, outOfRegion: OUT_OF_REGION };

@@ -11,7 +11,7 @@ import { OUTCOME_NAMES } from "./counters.ts";
 import { marginalRows, type PopulationMarginals } from "./population-marginals.ts";
 import type { Scenario } from "./scenario.ts";
 import { scoreTarget, TARGET_CATALOGUE } from "./targets.ts";
-import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TIER_NAMES, TOWNSHIP, VILLAGE } from "./tiers.ts";
+import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_NAMES, TOWNSHIP, VILLAGE } from "./tiers.ts";
 
 /** Counters of one replication, summed over partitions in their fixed order. */
 export interface ReplicationCounts {
@@ -195,5 +195,3 @@ export function buildMetrics(
     ledgerByKind,
   };
 }
-
-export { TIER_COUNT };

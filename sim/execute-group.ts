@@ -25,8 +25,6 @@ export interface GroupTask {
   groupIndex: number;
   /** Int32Array over this buffer: per group, the simulated day and the partition being run (for failure reports). */
   progress: SharedArrayBuffer;
-  /** Report shared-pool statistics (one group per replication does). */
-  reportShared: boolean;
   /** Test hook: throw inside this partition on this day. */
   injectFault?: { partition: number; day: number; kind: "throw" | "exit" };
 }
@@ -45,7 +43,6 @@ export interface GroupResult {
   population?: PopulationMarginals[];
   /** Wall time to build the partitions (population synthesis) and to run them. */
   timing: { buildMs: number; runMs: number };
-  shared?: { served: Float64Array; waitSum: Float64Array; busySum: Float64Array };
 }
 
 export function executeGroup(task: GroupTask, world: World = buildWorld(task.scenario)): GroupResult {
@@ -102,8 +99,5 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
     residents: models.reduce((s, m) => s + m.residents.count, 0),
     events,
     population,
-    shared: task.reportShared
-      ? { served: sharedPools.served, waitSum: sharedPools.waitSum, busySum: sharedPools.busySum }
-      : undefined,
   };
 }

@@ -1,6 +1,7 @@
 import type { Barrier } from "./barrier.ts";
 import type { PartitionModel } from "./partition-model.ts";
-import { allocateShared, Outbox, type ServerPools } from "./shared-exchange.ts";
+import type { ServerPools } from "./server-pools.ts";
+import { allocateShared, Outbox } from "./shared-exchange.ts";
 
 /**
  * The run loop for a group of partitions (all of them on one thread, or a thread's share).

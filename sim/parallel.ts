@@ -74,7 +74,6 @@ function makeTasks(scenario: Scenario, world: World, replication: number, groups
     parties: plan.length,
     groupIndex,
     progress,
-    reportShared: groupIndex === 0,
   }));
 }
 

@@ -40,13 +40,6 @@ export class ServerPools {
     return this.servers[pool];
   }
 
-  /** Start time a job arriving at t would get, without taking a server. */
-  startTime(pool: number, t: number): number {
-    if (this.servers[pool] === 0) return Number.POSITIVE_INFINITY;
-    const earliest = this.freeAt[this.offset[pool]];
-    return earliest > t ? earliest : t;
-  }
-
   /**
    * Takes the earliest-free server of `pool` for a job arriving at `t` that needs `service`
    * time. Returns the start time, or -1 (taking nothing) when the wait would exceed `maxWait`
@@ -83,14 +76,5 @@ export class ServerPools {
     this.waitSum[pool] += start - t;
     this.busySum[pool] += service;
     return start;
-  }
-
-  /** Copies counters and server state from another instance of the same shape. */
-  copyFrom(other: ServerPools): void {
-    this.freeAt.set(other.freeAt);
-    this.served.set(other.served);
-    this.waitSum.set(other.waitSum);
-    this.busySum.set(other.busySum);
-    this.declined.set(other.declined);
   }
 }

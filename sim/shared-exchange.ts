@@ -1,4 +1,4 @@
-import { ServerPools } from "./server-pools.ts";
+import type { ServerPools } from "./server-pools.ts";
 
 /**
  * Shared capacity across partitions. Partitions (one per county or district) run a day on
@@ -101,5 +101,3 @@ export function allocateShared(
     deliver(best, r[at + 5], first, second);
   }
 }
-
-export { ServerPools };

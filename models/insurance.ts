@@ -12,6 +12,18 @@ const rate = z.number().min(0).max(1);
 const points = z.number().min(-100).max(100);
 const yuan = z.number().min(0);
 
+/** A value per tier with beds (township, county, tertiary, out of region). */
+const bedTiers = (value: z.ZodNumber, d: readonly [number, number, number, number]) =>
+  z
+    .object({
+      township: value.default(d[0]),
+      county: value.default(d[1]),
+      tertiary: value.default(d[2]),
+      outOfRegion: value.default(d[3]),
+    })
+    .strict()
+    .prefault({});
+
 const SchemeSchema = (d: {
   grassrootsRate: number;
   gaps: [number, number, number];
@@ -44,26 +56,12 @@ const SchemeSchema = (d: {
         .prefault({}),
       inpatient: z
         .object({
-          deductible: z
-            .object({
-              township: yuan.default(d.deductible[0]),
-              county: yuan.default(d.deductible[1]),
-              tertiary: yuan.default(d.deductible[2]),
-              outOfRegion: yuan.default(d.deductible[3]),
-            })
-            .strict()
-            .prefault({})
-            .describe("Yearly inpatient deductible (yuan) at each tier."),
-          rate: z
-            .object({
-              township: rate.default(d.inpatientRate[0]),
-              county: rate.default(d.inpatientRate[1]),
-              tertiary: rate.default(d.inpatientRate[2]),
-              outOfRegion: rate.default(d.inpatientRate[3]),
-            })
-            .strict()
-            .prefault({})
-            .describe("Share of inpatient cost above the deductible that the fund pays."),
+          deductible: bedTiers(yuan, d.deductible).describe(
+            "Yearly inpatient deductible (yuan) at each tier.",
+          ),
+          rate: bedTiers(rate, d.inpatientRate).describe(
+            "Share of inpatient cost above the deductible that the fund pays.",
+          ),
         })
         .strict()
         .prefault({}),

@@ -118,6 +118,11 @@ function runFacts(m: RunMetrics): string {
   return `<dl class="facts">\n${items}\n</dl>`;
 }
 
+/** ✓ or ✗ with a tooltip, classed "met" or "not-met". */
+function statusCell(ok: boolean, yes: string, no: string): Cell {
+  return ok ? cell(`<span title="${yes}">✓</span>`, "met") : cell(`<span title="${no}">✗</span>`, "not-met");
+}
+
 function scorecardTable(m: RunMetrics): string {
   if (m.targets.length === 0) return "<p>No targets are scored for this scenario.</p>";
   const met = m.targets.filter((target) => target.met).length;
@@ -139,9 +144,7 @@ function scorecardTable(m: RunMetrics): string {
         `${comparatorSymbol(target.comparator)} ${formatMetricValue(target.metric, target.target)}`,
         "num",
       ),
-      target.met
-        ? cell('<span title="met">✓</span>', "met")
-        : cell('<span title="not met">✗</span>', "not-met"),
+      statusCell(target.met, "met", "not met"),
     ]),
   );
   return `<p>${met} of ${m.targets.length} targets met.</p>\n${table("scorecard", header, rows)}`;
@@ -165,9 +168,7 @@ function checksTable(m: RunMetrics): string {
       cell(escapeHtml(c.source)),
       cell(formatMetricValue(c.metric, c.value), "num"),
       cell(`${formatMetricValue(c.metric, c.low)} – ${formatMetricValue(c.metric, c.high)}`, "num"),
-      c.pass
-        ? cell('<span title="within the band">✓</span>', "met")
-        : cell('<span title="outside the band">✗</span>', "not-met"),
+      statusCell(c.pass, "within the band", "outside the band"),
     ]),
   );
   return `<p>${passed} of ${m.checks.length} reported outcomes reproduced within their band.</p>\n${table("checks", header, rows)}`;

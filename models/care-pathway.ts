@@ -1,21 +1,27 @@
+import { DailySlots } from "../sim/daily-slots.ts";
 import { FutureEventList } from "../sim/future-event-list.ts";
 import type { PartitionModel } from "../sim/partition-model.ts";
 import { exponential, geometric, pickCumulative, type RandomStreams } from "../sim/random/streams.ts";
 import { ServerPools } from "../sim/server-pools.ts";
-import type { Outbox } from "../sim/shared-exchange.ts";
-import { type ChoiceTables, choiceTables, chooseLogit, ENTRY_STRIDE, ROW_STRIDE } from "./choice.ts";
+import type { Outbox, SharedCapacity } from "../sim/shared-exchange.ts";
+import { chooseNested } from "./choice/nested-logit.ts";
+import { type ChoiceTables, choiceTables, ENTRY_STRIDE, HAS_BEDS, ROW_STRIDE } from "./choice/tables.ts";
 import { CONDITION_GROUPS, GROUP_COUNT } from "./condition-groups.ts";
 import * as C from "./counters.ts";
+import { DeductibleLedger } from "./deductible-ledger.ts";
 import {
   ADMIT_PLANNED,
   ADMITTED,
   AWAITING_SHARED,
+  BALKED_ONCE,
+  BED_TRANSFERRED,
   CAPABLE_PLANNED,
   EpisodePool,
+  NO_BED_HERE,
+  REFERRED,
   REHAB,
   SEEN_AT_COUNTY,
 } from "./episode-pool.ts";
-import { inpatientOutOfPocket } from "./insurance.ts";
 import { FLAG_MALE, type Residents, schemeOf } from "./population.ts";
 import { synthesizeResidents } from "./population-synthesis.ts";
 import {
@@ -26,7 +32,6 @@ import {
   PURPOSE_VISIT,
 } from "./random-purposes.ts";
 import { COUNTY, OUT_OF_REGION, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
-
 import type { World } from "./world.ts";
 
 const ADMIT_AT_FIRST = 0;
@@ -36,20 +41,25 @@ const ONSET = 1;
 const VISIT = 2;
 const DISCHARGE = 3;
 const CONDITION_MASKS = 32;
+const OPT_OUT = -2;
+const NO_EXCLUSION = -1;
 
 /**
  * The care pathway of one area (a county or urban district): residents fall ill, choose where
- * to seek care, queue for the day's outpatient slots and for beds, are treated, admitted or
- * referred up when the facility cannot treat them, and are referred down to the grassroots for
- * rehabilitation after a stay. Facilities of the area are served here; city-wide ones (tertiary,
- * provincial) through the engine's shared exchange.
+ * to seek care (or not to), book an outpatient slot, are treated, admitted, transferred for want
+ * of a bed, or referred when the facility cannot treat them, and are referred down to the
+ * grassroots for rehabilitation after a stay. Facilities of the area are served here; city-wide
+ * ones (tertiary, provincial) through the engine's shared exchange.
  *
  * Draw addresses (resident, purpose, serial, step), serial = the resident's episode number:
  *   FIRST_ONSET (0, 0): u0 time of the first onset
  *   ONSET   (n, 0): u0 gap from onset n to onset n + 1, u1 kind, u2 first choice, u3 severity of episode n
- *   EPISODE (n, 0): u0 need level, u1 visit count, u2 admission, u3 length of stay
- *   EPISODE (n, 1): u1 rehabilitation need, u3 referral down (drawn at discharge)
- *   VISIT   (n, s): u0 self-referral choice, u2 referral compliance, u3 referral delay (s-th referral)
+ *   EPISODE (n, 0): u0 need level, u1 visit count, u2 admission (first visit), u3 length of stay
+ *   EPISODE (n, 1): u0 perceived need, u1 rehabilitation need, u2 return to the usual facility,
+ *                   u3 referral down (u1 and u3 drawn at discharge)
+ *   EPISODE (n, 2 + v ÷ 4)[v mod 4]: admission at the v-th visit of kinds admitted at every visit
+ *   VISIT   (n, s): u0 a new choice (referral not followed, or turned away), u2 referral compliance,
+ *                   u3 referral delay (s-th such event of the episode)
  *   FOLLOW_UP (n, g >> 2)[g & 3]: the gap before the episode's g-th follow-up visit
  */
 export class CarePathway implements PartitionModel {
@@ -58,12 +68,25 @@ export class CarePathway implements PartitionModel {
   readonly residents: Residents;
   readonly episodes = new EpisodePool(1024);
   readonly counters: Float64Array;
-  private readonly pools: ServerPools;
+  /** Local outpatient slots (号源), one pool per facility of the area. */
+  private readonly slots: DailySlots;
+  /** Local beds, one FCFS pool per facility of the area. */
+  private readonly beds: ServerPools;
+  private shared!: SharedCapacity;
+  private readonly deductibles: DeductibleLedger;
+  /** Usual facility of each resident: offset + 1 in the home village's choice set (0: none yet). */
+  readonly usual: Uint8Array;
+  /** Open episodes that hold a key group (pregnancy), per resident. */
+  private readonly held: Uint8Array;
   private readonly firstFacility: number;
+  private readonly localCount: number;
   private readonly rural: boolean;
   private readonly villageOffset: number;
   private readonly utility: Float64Array;
   private readonly scratch: Float64Array;
+  private readonly nests: Int8Array;
+  private readonly months: number;
+  private readonly waitSmoothing: number;
   private day = 0;
   private dayRow = 0;
   private readonly choiceTables: ChoiceTables;
@@ -78,21 +101,30 @@ export class CarePathway implements PartitionModel {
   ) {
     const f = world.facilities;
     const area = world.geography.areas[index];
+    this.months = months;
     this.rural = area.rural;
     this.firstFacility = f.areaFirst[index];
+    this.localCount = f.areaCount[index];
     this.villageOffset = world.geography.townships[area.firstTownship].firstVillage;
     this.residents = synthesizeResidents(world, index, streams);
     this.counters = new Float64Array((months + 1) * C.COUNTER_COUNT);
-    const servers: number[] = [];
-    for (let i = 0; i < f.areaCount[index]; i++) {
-      const id = this.firstFacility + i;
-      servers.push(f.doctors[id], f.beds[id]);
+    const quotas: number[] = [];
+    const beds: number[] = [];
+    for (let i = 0; i < this.localCount; i++) {
+      quotas.push(f.slotsPerDay[this.firstFacility + i]);
+      beds.push(f.simulatedBeds[this.firstFacility + i]);
     }
-    this.pools = new ServerPools(servers);
-    this.choiceTables = choiceTables(world);
-    this.utility = new Float64Array(world.catchment.maxEntries);
-    this.scratch = new Float64Array(world.catchment.maxEntries);
+    this.slots = new DailySlots(quotas);
+    this.beds = new ServerPools(beds);
+    this.waitSmoothing = world.waitSmoothing;
     const n = this.residents.count;
+    this.deductibles = new DeductibleLedger(n, world.insurance);
+    this.usual = new Uint8Array(n);
+    this.held = new Uint8Array(n);
+    this.choiceTables = choiceTables(world);
+    this.utility = new Float64Array(world.catchment.maxEntries + 1);
+    this.scratch = new Float64Array(world.catchment.maxEntries + 1);
+    this.nests = new Int8Array(world.catchment.maxEntries + 1);
     this.fel = new FutureEventList((months / 12) * C.DAYS_PER_YEAR, Math.ceil(n * 1.2) + 1024);
     const K = world.kinds.count;
     for (let r = 0; r < n; r++) {
@@ -101,6 +133,10 @@ export class CarePathway implements PartitionModel {
       const u = streams.block(this.residents.firstId + r, PURPOSE_FIRST_ONSET, 0, 0);
       this.fel.push(exponential(u[0], 1 / total), ONSET, r);
     }
+  }
+
+  attachShared(shared: SharedCapacity): void {
+    this.shared = shared;
   }
 
   /** Total onset rate of resident r (episodes per year), converted to per day. */
@@ -115,9 +151,11 @@ export class CarePathway implements PartitionModel {
   }
 
   beginDay(day: number): void {
+    // Yesterday's bookings at local facilities become what patients expect today (the shared
+    // facilities' replicas do the same after each day's allocation).
+    if (day > 0) this.slots.closeDay(this.waitSmoothing);
     this.day = day;
     this.dayRow = C.monthIndex(day) * C.COUNTER_COUNT;
-    if (day > 0 && day % C.DAYS_PER_YEAR === 0) this.residents.deductiblePaid.fill(0);
   }
 
   handle(kind: number, payload: number, time: number): void {
@@ -127,18 +165,25 @@ export class CarePathway implements PartitionModel {
     else throw new Error(`unknown event kind ${kind}`);
   }
 
-  receive(tag: number, firstStart: number, secondStart: number): void {
+  receive(tag: number, slotStart: number, bedStart: number): void {
     this.ledger.sharedResults++;
     const ep = this.episodes;
     ep.flags[tag] &= ~AWAITING_SHARED;
-    this.completeVisit(tag, ep.arrival[tag], firstStart, secondStart);
+    if (slotStart < 0) this.turnedAway(tag, this.day);
+    else this.completeVisit(tag, ep.arrival[tag], slotStart, bedStart);
   }
 
   endRun(): void {}
 
+  /** Counts at time t; counts dated past the horizon go to the extra month row, never lost. */
   private count(counter: number, t: number, amount = 1): void {
     // Most counts fall on the open day, whose month row is cached.
-    const row = t >= this.day && t < this.day + 1 ? this.dayRow : C.monthIndex(t) * C.COUNTER_COUNT;
+    let row: number;
+    if (t >= this.day && t < this.day + 1) row = this.dayRow;
+    else {
+      const m = C.monthIndex(t);
+      row = (m < this.months ? m : this.months) * C.COUNTER_COUNT;
+    }
     this.counters[row + counter] += amount;
   }
 
@@ -174,13 +219,48 @@ export class CarePathway implements PartitionModel {
       kinds.severityMax[kind],
     );
     const u = streams.block(id, PURPOSE_EPISODE, serial, 0);
-    ep.need[e] = 1 + pickCumulative(u[0], kinds.needCumulative, kind * 5, 5);
+    const need = 1 + pickCumulative(u[0], kinds.needCumulative, kind * 5, 5);
+    ep.need[e] = need;
     ep.visitsLeft[e] = 1 + geometric(u[1], kinds.visitsMean[kind] - 1);
     ep.admissionDraw[e] = u[2];
     ep.stayDraw[e] = u[3];
+    const traits = streams.block(id, PURPOSE_EPISODE, serial, 1);
+    const mis = this.world.scenario.choice.misjudgement;
+    const perceived = traits[0] < mis.under ? need - 1 : traits[0] < mis.under + mis.over ? need + 1 : need;
+    ep.perceivedNeed[e] = perceived < 1 ? 1 : perceived > 5 ? 5 : perceived;
     this.count(C.EPISODES_STARTED + kind, t);
-    res.keyGroups[r] |= kinds.keyGroupBit[kind];
-    ep.facility[e] = kinds.emergency[kind] ? this.nearestHospital(r) : this.choose(e, -1, uChoice);
+    const bit = kinds.keyGroupBit[kind];
+    if (bit) {
+      res.keyGroups[r] |= bit;
+      this.held[r]++;
+    }
+
+    let facility: number;
+    if (kinds.emergency[kind]) facility = this.nearestCapableHospital(r, ep.group[e], need);
+    else {
+      const usual = this.usual[r];
+      const returns = kinds.usualSource[kind] && usual > 0;
+      if (returns) this.count(C.USUAL_SOURCE_ELIGIBLE, t);
+      if (returns && traits[2] < this.world.scenario.choice.continuity) {
+        this.count(C.USUAL_SOURCE_KEPT, t);
+        facility = this.world.catchment.facility[this.entries(r) + usual - 1];
+      } else {
+        facility = this.choose(e, -1, NO_EXCLUSION, uChoice, true);
+        if (facility !== OPT_OUT && kinds.usualSource[kind]) this.usual[r] = this.entryOffset(r, facility) + 1;
+      }
+    }
+    const slot =
+      facility === OPT_OUT ? C.OPT_OUT_SLOT : (this.world.facilities.tier[facility] as number);
+    this.count(C.FIRST_CONTACT + kind * C.FIRST_CONTACT_SLOTS + slot, t);
+    if (facility === OPT_OUT) {
+      this.count(C.ENDED_OPT_OUT, t);
+      this.release(e, t);
+      return;
+    }
+    const fac = this.world.facilities;
+    if (fac.capability[facility * GROUP_COUNT + ep.group[e]] >= need)
+      this.count(C.FIRST_CONTACT_CAPABLE + kind, t);
+    ep.facility[e] = facility;
     this.visit(e, t);
   }
 
@@ -192,65 +272,125 @@ export class CarePathway implements PartitionModel {
     return this.world.catchment.first[this.villageOffset + this.residents.home[r] + 1];
   }
 
-  /**
-   * Emergencies go to the nearest hospital in the city, whatever its tier (Wenzhou 000:146;
-   * nationally straight to secondary or above, 004:625).
-   */
-  private nearestHospital(r: number): number {
+  /** Offset of facility f in resident r's choice set (the last entry if it is not there). */
+  private entryOffset(r: number, f: number): number {
     const cat = this.world.catchment;
-    const tiers = this.world.facilities.tier;
+    const first = this.entries(r);
+    const end = this.entriesEnd(r);
+    for (let i = first; i < end; i++) if (cat.facility[i] === f) return i - first;
+    return end - 1 - first;
+  }
+
+  /**
+   * Emergencies go to the nearest hospital in the city able to treat them (Wenzhou 000:146: the
+   * nearest hospital; nationally straight to secondary or above, 004:625), through its emergency
+   * department; the provincial hospitals when none in the city can.
+   */
+  private nearestCapableHospital(r: number, group: number, need: number): number {
+    const cat = this.world.catchment;
+    const f = this.world.facilities;
     let best = -1;
     let bestMinutes = Number.POSITIVE_INFINITY;
     for (let i = this.entries(r), end = this.entriesEnd(r); i < end; i++) {
-      const tier = tiers[cat.facility[i]];
-      if (tier >= COUNTY && tier < OUT_OF_REGION && cat.minutes[i] < bestMinutes) {
-        best = cat.facility[i];
+      const id = cat.facility[i];
+      const tier = f.tier[id];
+      if (
+        tier >= COUNTY &&
+        tier < OUT_OF_REGION &&
+        f.capability[id * GROUP_COUNT + group] >= need &&
+        cat.minutes[i] < bestMinutes
+      ) {
+        best = id;
         bestMinutes = cat.minutes[i];
       }
     }
     return best >= 0 ? best : cat.facility[this.entriesEnd(r) - 1];
   }
 
-  /** Logit choice among the resident's choice set, restricted to tiers above `aboveTier`. */
-  private choose(e: number, aboveTier: number, u: number): number {
+  /** Smoothed outpatient wait (days) patients expect at facility f. */
+  private expectedWait(f: number): number {
+    const local = f - this.firstFacility;
+    if (local >= 0 && local < this.localCount) return this.slots.expectedWait[local];
+    const shared = f - this.world.facilities.sharedFirst;
+    return this.shared ? this.shared.slots.expectedWait[shared] : 0;
+  }
+
+  /**
+   * Nested-logit choice among the resident's choice set, restricted to tiers above `aboveTier`
+   * and never `excluded`; with `allowOptOut`, not seeking care is an alternative for kinds that
+   * have one. Returns a facility id or OPT_OUT.
+   */
+  private choose(e: number, aboveTier: number, excluded: number, u: number, allowOptOut: boolean): number {
+    const w = this.world;
     const ep = this.episodes;
     const res = this.residents;
     const r = ep.resident[e];
     const c = this.choiceTables;
     const entry = c.entry;
     const row = c.row;
-    const rowBase = (ep.kind[e] * 3 + schemeOf(res.flags[r])) * TIER_COUNT;
+    const kind = ep.kind[e];
+    const scheme = schemeOf(res.flags[r]);
+    const rowBase = (kind * 3 + scheme) * TIER_COUNT;
     const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
-    const paid = res.deductiblePaid[r];
+    const perceived = ep.perceivedNeed[e];
+    const group = ep.group[e];
+    const visits = w.kinds.visitsMean[kind];
+    const year = Math.floor(this.day / C.DAYS_PER_YEAR);
     const first = this.entries(r);
     const n = this.entriesEnd(r) - first;
     const utility = this.utility;
-    let max = Number.NEGATIVE_INFINITY;
+    const nests = this.nests;
+    const cat = w.catchment;
     for (let j = 0; j < n; j++) {
-      const eb = (first + j) * ENTRY_STRIDE;
-      const code = entry[eb + 3];
-      const tier = code & 7;
-      if (tier <= aboveTier) {
+      const i = first + j;
+      const eb = i * ENTRY_STRIDE;
+      const tier = c.tier[i];
+      nests[j] = tier;
+      const f = cat.facility[i];
+      if (tier <= aboveTier || f === excluded) {
         utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
-      const rb = (rowBase + tier) * ROW_STRIDE;
-      const priceFactor = entry[eb + 2];
-      let v = entry[eb] + row[rb] * priceFactor + entry[eb + 1] * severityWeight;
-      const admitWeight = row[rb + 1];
-      if (code >= 8 && admitWeight !== 0) {
-        // Expected inpatient out-of-pocket: the rest of this year's deductible, then the uncovered share.
-        const cost = row[rb + 2] * priceFactor;
-        const remaining = row[rb + 3] - paid;
-        const deductible = remaining <= 0 ? 0 : remaining < cost ? remaining : cost;
-        v += admitWeight * (deductible + (cost - deductible) * row[rb + 4]);
-      }
+      // The whole episode's out-of-pocket if it starts here: where the patient expects it to be
+      // treated (here, or where this facility would refer it), plus this visit if it only ends
+      // in a referral.
+      const end = c.end[(i * GROUP_COUNT + group) * 5 + perceived - 1];
+      let cost = this.episodeCost(end, rowBase, visits, r, scheme, year);
+      if (end !== i) cost += row[(rowBase + tier) * ROW_STRIDE] * entry[eb + 2];
+      let v =
+        entry[eb] + entry[eb + 1] * severityWeight + c.costPerYuan * cost + c.waitPerDay * this.expectedWait(f);
+      if (end !== i) v += c.belowNeed;
       utility[j] = v;
-      if (v > max) max = v;
     }
-    if (max === Number.NEGATIVE_INFINITY) return this.world.catchment.facility[first + n - 1];
-    const pick = chooseLogit(utility, n, u, this.scratch, max);
-    return this.world.catchment.facility[first + pick];
+    let count = n;
+    const optOut = w.kinds.optOut[kind];
+    if (allowOptOut && !Number.isNaN(optOut)) {
+      utility[n] = optOut;
+      nests[n] = TIER_COUNT;
+      count = n + 1;
+    }
+    const pick = chooseNested(utility, nests, count, c.lambda, u, this.scratch);
+    if (pick < 0) return cat.facility[first + n - 1];
+    return pick === n ? OPT_OUT : cat.facility[first + pick];
+  }
+
+  /** Expected out-of-pocket yuan of an episode treated at choice-set entry i. */
+  private episodeCost(i: number, rowBase: number, visits: number, r: number, scheme: number, year: number) {
+    const c = this.choiceTables;
+    const eb = i * ENTRY_STRIDE;
+    const code = c.entry[eb + 3];
+    const tier = code & 7;
+    const priceFactor = c.entry[eb + 2];
+    const rb = (rowBase + tier) * ROW_STRIDE;
+    let cost = visits * c.row[rb] * priceFactor;
+    const admission = c.row[rb + 1];
+    if (code & HAS_BEDS && admission > 0) {
+      const stay = c.row[rb + 2] * priceFactor;
+      const remaining = this.deductibles.remaining(r, scheme, tier, year);
+      const deductible = remaining < stay ? remaining : stay;
+      cost += admission * (deductible + (stay - deductible) * c.row[rb + 4]);
+    }
+    return cost;
   }
 
   /** A patient arrives at the episode's facility: decide treatment, then take capacity. */
@@ -258,78 +398,164 @@ export class CarePathway implements PartitionModel {
     const w = this.world;
     const ep = this.episodes;
     const f = ep.facility[e];
-    const tier = w.facilities.tier[f];
+    const fac = w.facilities;
+    const tier = fac.tier[f];
     const kind = ep.kind[e];
-    const capable = w.facilities.capability[f * GROUP_COUNT + ep.group[e]] >= ep.need[e];
-    let flags = ep.flags[e] & ~(ADMIT_PLANNED | CAPABLE_PLANNED);
+    const capable = fac.capability[f * GROUP_COUNT + ep.group[e]] >= ep.need[e];
+    let flags = ep.flags[e] & ~(ADMIT_PLANNED | CAPABLE_PLANNED | NO_BED_HERE);
     let los = 0;
     if (capable) {
       flags |= CAPABLE_PLANNED;
-      const hasBeds = w.facilities.beds[f] > 0 || tier === OUT_OF_REGION;
       const timing = w.kinds.admissionAt[kind];
       const admissionDue =
         timing === ADMIT_AT_EVERY_VISIT
           ? !(flags & REHAB)
           : !(flags & (ADMITTED | REHAB)) && (timing === ADMIT_AT_FIRST || ep.visitsLeft[e] <= 1);
-      if (hasBeds && admissionDue) {
-        if (ep.admissionDraw[e] < w.kinds.admission[kind * TIER_COUNT + tier]) {
-          flags |= ADMIT_PLANNED;
-          const mean = w.kinds.lengthOfStay[kind * TIER_COUNT + tier];
-          los = 1 + exponential(ep.stayDraw[e], mean - 1);
-        }
+      if (admissionDue && this.admissionDraw(e, timing) < w.kinds.admission[kind * TIER_COUNT + tier]) {
+        flags |= ADMIT_PLANNED;
+        const mean = w.kinds.lengthOfStay[kind * TIER_COUNT + tier];
+        los = 1 + exponential(ep.stayDraw[e], mean - 1);
+        if (fac.simulatedBeds[f] === 0 && tier !== OUT_OF_REGION) flags |= NO_BED_HERE;
       }
     }
     ep.flags[e] = flags;
     ep.lengthOfStay[e] = los;
-    const service = w.outpatientService[f];
+    const emergency = w.kinds.emergency[kind] === 1;
+    const maxSlotDelay = flags & BALKED_ONCE ? Number.POSITIVE_INFINITY : w.scenario.choice.balkAfterDays;
+    const wantsBed = (flags & ADMIT_PLANNED) !== 0 && (flags & NO_BED_HERE) === 0;
+    const maxBedWait = flags & BED_TRANSFERRED ? Number.POSITIVE_INFINITY : w.kinds.maxBedWaitDays[kind];
     const local = f - this.firstFacility;
-    if (local >= 0 && local < w.facilities.areaCount[this.index]) {
-      const start = this.pools.acquire(2 * local, t, service);
-      const bedStart = flags & ADMIT_PLANNED ? this.pools.acquire(2 * local + 1, start, los) : -1;
+    if (local >= 0 && local < this.localCount) {
+      let start = t;
+      if (!emergency) {
+        const day = this.slots.book(local, t, maxSlotDelay);
+        if (day < 0) {
+          this.turnedAway(e, t);
+          return;
+        }
+        start = DailySlots.startOf(t, day);
+      }
+      const bedStart = wantsBed ? this.beds.acquire(local, start, los, maxBedWait) : -1;
       this.completeVisit(e, t, start, bedStart);
     } else {
-      const shared = f - w.facilities.sharedFirst;
+      const shared = f - fac.sharedFirst;
       ep.arrival[e] = t;
       ep.flags[e] |= AWAITING_SHARED;
       this.ledger.sharedRequests++;
-      this.outbox.post(t, 2 * shared, service, flags & ADMIT_PLANNED ? 2 * shared + 1 : -1, los, e);
+      this.outbox.post(t, emergency ? -1 : shared, maxSlotDelay, wantsBed ? shared : -1, los, maxBedWait, e);
     }
   }
 
-  /** The visit happens at `start` (after any wait); then treatment, admission or referral. */
+  /** The admission uniform of this visit: once per episode, or per cycle for kinds admitted at every visit. */
+  private admissionDraw(e: number, timing: number): number {
+    const ep = this.episodes;
+    if (timing !== ADMIT_AT_EVERY_VISIT) return ep.admissionDraw[e];
+    const v = ep.gaps[e];
+    if (v === 0) return ep.admissionDraw[e];
+    const id = this.residents.firstId + ep.resident[e];
+    return this.streams.block(id, PURPOSE_EPISODE, ep.serial[e], 2 + (v >> 2))[v & 3];
+  }
+
+  /**
+   * No slot within the patient's patience (balking): they go elsewhere, choosing again without
+   * this facility, and then take whatever wait they find; turned away a second time, they go to
+   * the provincial hospitals, whose capacity is not limited.
+   */
+  private turnedAway(e: number, t: number): void {
+    const ep = this.episodes;
+    const f = ep.facility[e];
+    this.count(C.BALKED + this.world.facilities.tier[f], t);
+    if (ep.flags[e] & BALKED_ONCE) {
+      ep.facility[e] = this.world.catchment.facility[this.entriesEnd(ep.resident[e]) - 1];
+    } else {
+      ep.flags[e] |= BALKED_ONCE;
+      const u = this.nextVisitBlock(e);
+      ep.facility[e] = this.choose(e, -1, f, u[0], false);
+    }
+    this.fel.push(this.at(t), VISIT, e);
+  }
+
+  /** The visit happens at `start` (after any wait); then treatment, admission, transfer or referral. */
   private completeVisit(e: number, arrival: number, start: number, bedStart: number): void {
     const w = this.world;
     const ep = this.episodes;
     const f = ep.facility[e];
     const tier = w.facilities.tier[f];
+    const countyHospital = tier === COUNTY && this.rural && w.facilities.area[f] === this.index;
+    const domestic = w.facilities.area[f] === this.index;
     this.count(C.OUTPATIENT + tier, start);
     this.count(C.OUTPATIENT_WAIT_DAYS + tier, start, start - arrival);
     if (this.rural) {
       this.count(C.COUNTY_RESIDENT_VISITS, start);
-      if (w.facilities.area[f] === this.index) this.count(C.COUNTY_RESIDENT_DOMESTIC_VISITS, start);
+      if (domestic) this.count(C.COUNTY_RESIDENT_DOMESTIC_VISITS, start);
     }
-    if (tier === COUNTY && !(ep.flags[e] & SEEN_AT_COUNTY)) {
+    if (countyHospital && !(ep.flags[e] & SEEN_AT_COUNTY)) {
       ep.flags[e] |= SEEN_AT_COUNTY;
-      this.count(C.COUNTY_TIER_EPISODES_SEEN, start);
+      this.count(C.COUNTY_HOSPITAL_EPISODES_SEEN, start);
     }
     if (!(ep.flags[e] & CAPABLE_PLANNED)) {
-      this.referUp(e, start, tier);
+      this.count(C.VISITS_ENDING_IN_REFERRAL + tier, start);
+      this.referUp(e, start, tier, countyHospital);
       return;
     }
-    if (ep.flags[e] & ADMIT_PLANNED && bedStart >= 0) {
+    if (ep.flags[e] & ADMIT_PLANNED) {
+      if (bedStart < 0) {
+        this.transferForBed(e, start, tier);
+        return;
+      }
       const kind = ep.kind[e];
       const r = ep.resident[e];
+      const los = ep.lengthOfStay[e];
       ep.flags[e] |= ADMITTED;
       this.count(C.ADMISSIONS + tier, bedStart);
+      this.count(C.BED_DAYS + tier, bedStart, los);
       this.count(C.BED_WAIT_DAYS + tier, bedStart, bedStart - start);
-      const cost = ep.lengthOfStay[e] * w.kinds.pricePerDay[kind * TIER_COUNT + tier];
+      if (this.rural) {
+        this.count(C.COUNTY_RESIDENT_ADMISSIONS, bedStart);
+        if (domestic) this.count(C.COUNTY_RESIDENT_DOMESTIC_ADMISSIONS, bedStart);
+      }
+      // Charged at the price the patient expected when choosing (same price factor).
+      const cost = los * w.kinds.pricePerDay[kind * TIER_COUNT + tier] * w.facilities.priceFactor[f];
       const scheme = schemeOf(this.residents.flags[r]);
-      const paid = inpatientOutOfPocket(w.insurance, scheme, tier, cost, this.residents.deductiblePaid[r]);
-      this.residents.deductiblePaid[r] += paid.deductibleUsed;
-      this.fel.push(this.at(bedStart + ep.lengthOfStay[e]), DISCHARGE, e);
+      const year = Math.floor(bedStart / C.DAYS_PER_YEAR);
+      const due = this.deductibles.remaining(r, scheme, tier, year);
+      this.deductibles.pay(r, scheme, tier, year, due < cost ? due : cost);
+      this.fel.push(this.at(bedStart + los), DISCHARGE, e);
       return;
     }
     this.followUpOrEnd(e, start);
+  }
+
+  /**
+   * Admission needed where no bed is free within the patient's wait (or there are no beds): the
+   * patient is transferred to the nearest other capable hospital with beds of this tier or above,
+   * where they queue for a bed if they must. Never treated as an outpatient instead.
+   */
+  private transferForBed(e: number, t: number, tier: number): void {
+    const w = this.world;
+    const ep = this.episodes;
+    const cat = w.catchment;
+    const f = ep.facility[e];
+    this.count(C.BED_TRANSFERS + tier, t);
+    const r = ep.resident[e];
+    const end = this.entriesEnd(r);
+    let target = cat.facility[end - 1];
+    for (let i = this.entries(r); i < end; i++) {
+      const id = cat.facility[i];
+      const code = this.choiceTables.entry[i * ENTRY_STRIDE + 3];
+      if (
+        id !== f &&
+        w.facilities.tier[id] >= tier &&
+        code & HAS_BEDS &&
+        w.facilities.capability[id * GROUP_COUNT + ep.group[e]] >= ep.need[e]
+      ) {
+        target = id;
+        break;
+      }
+    }
+    ep.flags[e] |= BED_TRANSFERRED;
+    ep.facility[e] = target;
+    this.fel.push(this.at(t), VISIT, e);
   }
 
   private followUpOrEnd(e: number, t: number): void {
@@ -359,33 +585,33 @@ export class CarePathway implements PartitionModel {
     return this.streams.block(this.residents.firstId + ep.resident[e], PURPOSE_VISIT, ep.serial[e], step);
   }
 
-  /** The facility cannot treat the episode: refer it up the patient's chain (Wenzhou annex 1). */
-  private referUp(e: number, t: number, tier: number): void {
+  /**
+   * The facility cannot treat the episode: it refers the patient to the first capable facility of
+   * the same tier or above in the patient's choice set (Wenzhou annex 1; a county TCM hospital
+   * refers to the county general hospital). The patient follows with probability `compliance`,
+   * else chooses among higher tiers. Tiers only rise and the provincial hospitals can treat every
+   * need (checked by validation), so a chain of referrals always ends.
+   */
+  private referUp(e: number, t: number, tier: number, countyHospital: boolean): void {
     const w = this.world;
     const ep = this.episodes;
-    this.count(C.UPWARD_REFERRALS, t);
-    if (tier === COUNTY) this.count(C.COUNTY_TIER_REFERRALS_OUT, t);
-    // The target: the first entry of the choice set (sorted by tier, then travel time) above
-    // this tier that can treat the episode; the provincial hospitals otherwise.
     const cat = w.catchment;
     const r = ep.resident[e];
-    const end = this.entriesEnd(r);
-    let target = cat.facility[end - 1];
-    const need = ep.need[e];
-    const column = ep.group[e];
-    for (let i = this.entries(r); i < end; i++) {
-      const f = cat.facility[i];
-      if (w.facilities.tier[f] > tier && w.facilities.capability[f * GROUP_COUNT + column] >= need) {
-        target = f;
-        break;
-      }
+    const first = this.entries(r);
+    const from = first + this.entryOffset(r, ep.facility[e]);
+    const target = cat.facility[this.choiceTables.end[(from * GROUP_COUNT + ep.group[e]) * 5 + ep.need[e] - 1]];
+    this.count(C.UPWARD_REFERRALS, t);
+    if (!(ep.flags[e] & REFERRED)) {
+      ep.flags[e] |= REFERRED;
+      this.count(C.UPWARD_REFERRED_EPISODES, t);
     }
     const u = this.nextVisitBlock(e);
     const { compliance, delayDays } = w.scenario.referral;
-    const uChoice = u[0];
-    const uDelay = u[3];
-    ep.facility[e] = u[2] < compliance ? target : this.choose(e, tier, uChoice);
-    const delay = w.kinds.emergency[ep.kind[e]] ? 0 : exponential(uDelay, delayDays);
+    const next = u[2] < compliance ? target : this.choose(e, tier, NO_EXCLUSION, u[0], false);
+    ep.facility[e] = next;
+    // A county hospital's referral out of the county (to the city or beyond; 县级医院转诊率).
+    if (countyHospital && w.facilities.tier[next] > COUNTY) this.count(C.COUNTY_HOSPITAL_REFERRALS_OUT, t);
+    const delay = w.kinds.emergency[ep.kind[e]] ? 0 : exponential(u[3], delayDays);
     this.fel.push(this.at(t + delay), VISIT, e);
   }
 
@@ -393,22 +619,30 @@ export class CarePathway implements PartitionModel {
     const w = this.world;
     const ep = this.episodes;
     const kind = ep.kind[e];
-    const tier = w.facilities.tier[ep.facility[e]];
+    // Treatment cycles still to come: rehabilitation waits for the last one.
+    if (w.kinds.admissionAt[kind] === ADMIT_AT_EVERY_VISIT && ep.visitsLeft[e] > 1 && !(ep.flags[e] & REHAB)) {
+      this.followUpOrEnd(e, t);
+      return;
+    }
+    const f = ep.facility[e];
+    const tier = w.facilities.tier[f];
     const u = this.streams.block(this.residents.firstId + ep.resident[e], PURPOSE_EPISODE, ep.serial[e], 1);
     const rehab = u[1] < w.kinds.rehabProbability[kind];
-    const down = u[3] < w.scenario.referral.downward;
-    if (!rehab) {
+    if (!rehab || ep.flags[e] & REHAB) {
       this.followUpOrEnd(e, t);
       return;
     }
     ep.flags[e] |= REHAB;
     ep.need[e] = 1;
+    ep.perceivedNeed[e] = 1;
     ep.group[e] = REHABILITATION;
     ep.visitsLeft[e] = 1 + Math.round(w.kinds.rehabVisits[kind]);
-    if (tier >= COUNTY && down) {
-      this.count(C.DOWNWARD_REFERRALS, t);
+    if (tier >= COUNTY && u[3] < w.scenario.referral.downward) {
       const centre = this.homeCentre(ep.resident[e]);
-      if (centre >= 0) ep.facility[e] = centre;
+      if (centre >= 0 && centre !== f) {
+        this.count(C.DOWNWARD_REFERRALS, t);
+        ep.facility[e] = centre;
+      }
     }
     this.followUpOrEnd(e, t);
   }
@@ -424,8 +658,16 @@ export class CarePathway implements PartitionModel {
 
   private end(e: number, t: number): void {
     const ep = this.episodes;
-    this.residents.keyGroups[ep.resident[e]] &= ~this.world.kinds.keyGroupBit[ep.kind[e]];
     this.count(ep.flags[e] & ADMITTED ? C.ENDED_INPATIENT : C.ENDED_OUTPATIENT, t);
+    this.release(e, t);
+  }
+
+  private release(e: number, t: number): void {
+    const ep = this.episodes;
+    const r = ep.resident[e];
+    const bit = this.world.kinds.keyGroupBit[ep.kind[e]];
+    // Another open episode holding the same group (a second maternity episode) keeps it.
+    if (bit && --this.held[r] === 0) this.residents.keyGroups[r] &= ~bit;
     this.count(C.EPISODES_ENDED + ep.kind[e], t);
     ep.release(e);
   }
@@ -439,8 +681,10 @@ export class CarePathway implements PartitionModel {
       r.conditions.byteLength +
       r.home.byteLength +
       r.onsetSerial.byteLength +
-      r.deductiblePaid.byteLength +
       r.keyGroups.byteLength +
+      this.usual.byteLength +
+      this.held.byteLength +
+      this.deductibles.byteLength +
       this.fel.byteLength +
       this.episodes.byteLength
     );

@@ -13,18 +13,35 @@ export const OUTPATIENT_WAIT_DAYS = ADMISSIONS + TIER_COUNT; // + tier: sum of w
 export const BED_WAIT_DAYS = OUTPATIENT_WAIT_DAYS + TIER_COUNT; // + tier
 export const COUNTY_RESIDENT_VISITS = BED_WAIT_DAYS + TIER_COUNT;
 export const COUNTY_RESIDENT_DOMESTIC_VISITS = COUNTY_RESIDENT_VISITS + 1;
-export const COUNTY_TIER_EPISODES_SEEN = COUNTY_RESIDENT_DOMESTIC_VISITS + 1;
-export const COUNTY_TIER_REFERRALS_OUT = COUNTY_TIER_EPISODES_SEEN + 1;
-export const UPWARD_REFERRALS = COUNTY_TIER_REFERRALS_OUT + 1;
+/** Episodes seen at the county hospitals of the resident's own rural county. */
+export const COUNTY_HOSPITAL_EPISODES_SEEN = COUNTY_RESIDENT_DOMESTIC_VISITS + 1;
+/** … that these hospitals referred out of the county (to the city or beyond). */
+export const COUNTY_HOSPITAL_REFERRALS_OUT = COUNTY_HOSPITAL_EPISODES_SEEN + 1;
+export const UPWARD_REFERRALS = COUNTY_HOSPITAL_REFERRALS_OUT + 1; // hops
 export const DOWNWARD_REFERRALS = UPWARD_REFERRALS + 1;
 export const ENDED_OUTPATIENT = DOWNWARD_REFERRALS + 1;
 export const ENDED_INPATIENT = ENDED_OUTPATIENT + 1;
-export const EPISODES_STARTED = ENDED_INPATIENT + 1; // + kind
+export const ENDED_OPT_OUT = ENDED_INPATIENT + 1;
+export const EPISODES_STARTED = ENDED_OPT_OUT + 1; // + kind
 export const EPISODES_ENDED = EPISODES_STARTED + MAX_KINDS; // + kind
-export const COUNTER_COUNT = EPISODES_ENDED + MAX_KINDS;
+/** + kind·FIRST_CONTACT_SLOTS + tier, or + OPT_OUT_SLOT: where episodes first sought care. */
+export const FIRST_CONTACT = EPISODES_ENDED + MAX_KINDS;
+export const FIRST_CONTACT_SLOTS = TIER_COUNT + 1;
+export const OPT_OUT_SLOT = TIER_COUNT;
+export const UPWARD_REFERRED_EPISODES = FIRST_CONTACT + MAX_KINDS * FIRST_CONTACT_SLOTS;
+export const VISITS_ENDING_IN_REFERRAL = UPWARD_REFERRED_EPISODES + 1; // + tier
+export const BED_DAYS = VISITS_ENDING_IN_REFERRAL + TIER_COUNT; // + tier: length of stay of each admission
+export const COUNTY_RESIDENT_ADMISSIONS = BED_DAYS + TIER_COUNT;
+export const COUNTY_RESIDENT_DOMESTIC_ADMISSIONS = COUNTY_RESIDENT_ADMISSIONS + 1;
+export const BALKED = COUNTY_RESIDENT_DOMESTIC_ADMISSIONS + 1; // + tier: patients turned away by a full slot calendar
+export const BED_TRANSFERS = BALKED + TIER_COUNT; // + tier: admissions moved for want of a bed
+export const USUAL_SOURCE_ELIGIBLE = BED_TRANSFERS + TIER_COUNT; // follow-ups of residents with a usual facility
+export const USUAL_SOURCE_KEPT = USUAL_SOURCE_ELIGIBLE + 1; // … that returned to it
+export const FIRST_CONTACT_CAPABLE = USUAL_SOURCE_KEPT + 1; // + kind: first contacts able to treat the episode
+export const COUNTER_COUNT = FIRST_CONTACT_CAPABLE + MAX_KINDS;
 
 /** Episode outcomes: every episode ends in exactly one (or is still open when the run stops). */
-export const OUTCOME_NAMES = ["treatedOutpatient", "treatedInpatient"] as const;
+export const OUTCOME_NAMES = ["treatedOutpatient", "treatedInpatient", "optedOut"] as const;
 
 export const DAYS_PER_YEAR = 365;
 const MONTH_LENGTHS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -8,6 +8,14 @@ export const SEEN_AT_COUNTY = 4;
 export const AWAITING_SHARED = 8;
 export const ADMIT_PLANNED = 16;
 export const CAPABLE_PLANNED = 32;
+/** Referred up at least once (counts the patient once, however many hops). */
+export const REFERRED = 64;
+/** Turned away once by a full slot calendar: the next booking accepts any wait. */
+export const BALKED_ONCE = 128;
+/** Transferred once for want of a bed: the next bed request queues. */
+export const BED_TRANSFERRED = 256;
+/** The visit ends in a transfer for want of a bed here (no beds at all). */
+export const NO_BED_HERE = 512;
 
 export class EpisodePool {
   resident = new Int32Array(0);
@@ -15,7 +23,9 @@ export class EpisodePool {
   need = new Uint8Array(0);
   /** Condition group whose capability the episode needs now (rehabilitation after a stay). */
   group = new Uint8Array(0);
-  flags = new Uint8Array(0);
+  flags = new Uint16Array(0);
+  /** The need level the patient believes the episode has (drives the choice). */
+  perceivedNeed = new Uint8Array(0);
   visitsLeft = new Int32Array(0);
   facility = new Int32Array(0);
   step = new Uint32Array(0);
@@ -38,7 +48,7 @@ export class EpisodePool {
   }
 
   get byteLength(): number {
-    return this.resident.length * (4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4);
+    return this.resident.length * (4 + 1 + 1 + 1 + 2 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4);
   }
 
   allocate(): number {
@@ -73,7 +83,7 @@ export class EpisodePool {
   }
 
   private resize(n: number): void {
-    const grow = <T extends Int32Array | Uint8Array | Uint32Array | Float32Array | Float64Array>(
+    const grow = <T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array>(
       a: T,
       C: new (n: number) => T,
     ): T => {
@@ -85,7 +95,8 @@ export class EpisodePool {
     this.kind = grow(this.kind, Uint8Array);
     this.need = grow(this.need, Uint8Array);
     this.group = grow(this.group, Uint8Array);
-    this.flags = grow(this.flags, Uint8Array);
+    this.flags = grow(this.flags, Uint16Array);
+    this.perceivedNeed = grow(this.perceivedNeed, Uint8Array);
     this.visitsLeft = grow(this.visitsLeft, Int32Array);
     this.facility = grow(this.facility, Int32Array);
     this.step = grow(this.step, Uint32Array);

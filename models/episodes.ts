@@ -49,7 +49,29 @@ export const EpisodeKindSchema = z
     emergency: z
       .boolean()
       .default(false)
-      .describe("Goes straight to the nearest hospital (county tier or above)."),
+      .describe(
+        "Goes straight to the nearest hospital (county tier or above) able to treat it, through the emergency department (no outpatient slot).",
+      ),
+    optOut: z
+      .number()
+      .nullable()
+      .default(null)
+      .describe(
+        "Utility of not seeking care (self-care, a pharmacy) against the facilities; null: every episode seeks care. A calibration parameter.",
+      ),
+    usualSource: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Returns to the resident's usual facility (with the probability choice.continuity) instead of choosing afresh: chronic follow-up.",
+      ),
+    maxBedWaitDays: z
+      .number()
+      .min(0)
+      .default(2)
+      .describe(
+        "Longest wait for a bed before the patient is transferred to another capable hospital with beds.",
+      ),
     severity: TriangularSchema.describe("Triangular law of severity (0–1): weight of quality in the choice."),
     needLevel: z
       .array(probability)
@@ -127,6 +149,7 @@ function followUp(
     conditionIncidence: { [condition]: perYear },
     severity: { min: 0, mode: 0.2, max: 0.5 },
     needLevel,
+    usualSource: true,
     visits: { mean: 1, intervalDays: 30 },
     price: { outpatient: tiers(30, 70, 190, 290, 320) },
   };
@@ -143,8 +166,10 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
     id: "minor",
     group: "general",
     label: "Common minor illness",
-    source: "NHSS 2013 two-week illness; scaled to NHFPC 2015 visit totals",
-    incidence: { ages: AGES, values: [3.6, 2.2, 1.5, 1.8, 2.1, 2.4, 2.6] },
+    source:
+      "NHSS 2013 two-week illness; scaled to NHFPC 2015 visit totals after self-care: 25–31% of two-week illnesses were self-treated in 2008 (Li, Rao & Ren, BMC Public Health 2012;12:995)",
+    incidence: { ages: AGES, values: [5.1, 3.1, 2.1, 2.6, 3.0, 3.4, 3.7] },
+    optOut: 0,
     severity: { min: 0, mode: 0.1, max: 0.4 },
     needLevel: [0.93, 0.07, 0, 0, 0],
     visits: { mean: 1.5, intervalDays: 3 },

@@ -46,7 +46,7 @@ interface TypeDefaults {
   doctorsPerFacility: number;
   doctorsPer10k: number;
   gpShare: number;
-  visitsPerDoctorPerDay: number;
+  slotsPerDoctorDay: number;
   bedsPerFacility: number;
   bedsPer1000: number;
   /** general, chronic, cardiocerebral, respiratory, surgery, maternity, oncology, rehabilitation */
@@ -73,11 +73,13 @@ const FacilityTypeSchema = (d: TypeDefaults) =>
         .max(1)
         .default(d.gpShare)
         .describe("Share of the doctors who are general practitioners."),
-      visitsPerDoctorPerDay: z
+      slotsPerDoctorDay: z
         .number()
         .positive()
-        .default(d.visitsPerDoctorPerDay)
-        .describe("Outpatient visits a doctor can see in a day (capacity)."),
+        .default(d.slotsPerDoctorDay)
+        .describe(
+          "Outpatient slots (号源) a doctor issues per working day: the capacity, a calibration parameter set from the 2015 workload (visits per doctor-day) and how crowded the tier was.",
+        ),
       bedsPerFacility: z
         .number()
         .min(0)
@@ -120,21 +122,32 @@ const FacilityChangeSchema = z
 
 export const FacilitiesSchema = z
   .object({
+    // Supply per capita, 2015 (NHFPC statistical bulletin 2015 and its reprints; derived figures
+    // marked): 303.9万 licensed doctors (2.21 per 1,000) and 103.2万 village doctors; GPs 1.38
+    // per 10,000. Village clinics: ≈ 1.45 M village doctors and physicians for ≈ 603 M rural
+    // residents, ≈ 24 per 10,000 rural residents (derived). Township centres: ≈ 44万 doctors,
+    // ≈ 7.3 per 10,000 rural residents, ≈ 2.0 beds per 1,000 (Sichuan 2015: 1.84). Hospital beds
+    // ≈ 3.9 per 1,000, of which tertiary ≈ 1.5 and secondary ≈ 1.6 (derived, to be checked
+    // against the 2016 yearbook). Slots per doctor-day are calibration parameters: the 2015
+    // workloads (visits per doctor per working day: tertiary ≈ 7.5–8, secondary ≈ 6.5, township
+    // ≈ 9.6, community centres ≈ 14–16; Ministry of Health 2010 efficiency tables and the 2015
+    // bulletin) with room to spare where beds stood 40% empty (grassroots) and none where they
+    // stood above 100% (tertiary).
     villageClinic: FacilityTypeSchema({
-      doctorsPerFacility: 2,
-      doctorsPer10k: 0,
+      doctorsPerFacility: 0,
+      doctorsPer10k: 24,
       gpShare: 0,
-      visitsPerDoctorPerDay: 40,
+      slotsPerDoctorDay: 15,
       bedsPerFacility: 0,
       bedsPer1000: 0,
       capability: [1, 1, 0, 1, 0, 0, 0, 1],
       quality: 0.2,
     }),
     communityStation: FacilityTypeSchema({
-      doctorsPerFacility: 2,
-      doctorsPer10k: 0,
-      gpShare: 0.5,
-      visitsPerDoctorPerDay: 40,
+      doctorsPerFacility: 0,
+      doctorsPer10k: 1.5,
+      gpShare: 0.3,
+      slotsPerDoctorDay: 30,
       bedsPerFacility: 0,
       bedsPer1000: 0,
       capability: [1, 1, 0, 1, 0, 0, 0, 1],
@@ -142,29 +155,29 @@ export const FacilitiesSchema = z
     }),
     townshipCentre: FacilityTypeSchema({
       doctorsPerFacility: 0,
-      doctorsPer10k: 7,
+      doctorsPer10k: 7.3,
       gpShare: 0.2,
-      visitsPerDoctorPerDay: 25,
+      slotsPerDoctorDay: 18,
       bedsPerFacility: 0,
-      bedsPer1000: 1.2,
+      bedsPer1000: 2,
       capability: [2, 2, 1, 2, 2, 2, 0, 2],
       quality: 0.35,
     }),
     communityCentre: FacilityTypeSchema({
       doctorsPerFacility: 0,
-      doctorsPer10k: 6,
+      doctorsPer10k: 2.5,
       gpShare: 0.3,
-      visitsPerDoctorPerDay: 30,
+      slotsPerDoctorDay: 30,
       bedsPerFacility: 0,
-      bedsPer1000: 0.3,
+      bedsPer1000: 0.25,
       capability: [2, 2, 1, 2, 1, 0, 0, 2],
       quality: 0.4,
     }),
     countyGeneral: FacilityTypeSchema({
       doctorsPerFacility: 0,
       doctorsPer10k: 4.5,
-      gpShare: 0.03,
-      visitsPerDoctorPerDay: 18,
+      gpShare: 0.01,
+      slotsPerDoctorDay: 9,
       bedsPerFacility: 0,
       bedsPer1000: 1.7,
       capability: [3, 3, 3, 3, 3, 3, 2, 3],
@@ -173,8 +186,8 @@ export const FacilitiesSchema = z
     countyTcm: FacilityTypeSchema({
       doctorsPerFacility: 0,
       doctorsPer10k: 1.5,
-      gpShare: 0.03,
-      visitsPerDoctorPerDay: 18,
+      gpShare: 0.01,
+      slotsPerDoctorDay: 9,
       bedsPerFacility: 0,
       bedsPer1000: 0.5,
       capability: [3, 3, 2, 3, 2, 2, 1, 3],
@@ -183,8 +196,8 @@ export const FacilitiesSchema = z
     citySecondary: FacilityTypeSchema({
       doctorsPerFacility: 0,
       doctorsPer10k: 6,
-      gpShare: 0.03,
-      visitsPerDoctorPerDay: 18,
+      gpShare: 0.01,
+      slotsPerDoctorDay: 9,
       bedsPerFacility: 0,
       bedsPer1000: 2.2,
       capability: [3, 3, 3, 3, 3, 3, 2, 3],
@@ -194,9 +207,9 @@ export const FacilitiesSchema = z
       doctorsPerFacility: 0,
       doctorsPer10k: 5,
       gpShare: 0.01,
-      visitsPerDoctorPerDay: 16,
+      slotsPerDoctorDay: 8.5,
       bedsPerFacility: 0,
-      bedsPer1000: 1.6,
+      bedsPer1000: 1.5,
       capability: [4, 4, 4, 4, 4, 4, 4, 4],
       quality: 0.9,
     }),
@@ -237,11 +250,14 @@ export const FacilitiesSchema = z
       .array(FacilityChangeSchema)
       .default([])
       .describe("Facilities added, removed or resized relative to the placement rules, applied in order."),
-    outpatientServiceDays: z
+    workingDaysPerYear: z
       .number()
-      .positive()
-      .default(1)
-      .describe("Days a doctor's daily quota spans: the capacity window of the outpatient queue."),
+      .min(1)
+      .max(365)
+      .default(251)
+      .describe(
+        "Working days a year over which doctors issue their slots (251: the convention of the NHFPC statistical yearbook's visits per doctor-day).",
+      ),
   })
   .strict();
 export type FacilitiesParams = z.infer<typeof FacilitiesSchema>;
@@ -258,6 +274,7 @@ export interface Facilities {
   y: Float64Array;
   /** Facilities a row stands for (co-located community stations are one row). */
   units: Int32Array;
+  /** Staff and beds of the real facility (the region at full size). */
   doctors: Int32Array;
   gps: Int32Array;
   beds: Int32Array;
@@ -265,9 +282,14 @@ export interface Facilities {
   capability: Uint8Array;
   quality: Float64Array;
   priceFactor: Float64Array;
-  /** Outpatient visits a day; 0 = not limited (provincial). */
-  dailyCapacity: Float64Array;
-  /** Residents whose home is in the facility's catchment (0 for city-wide facilities). */
+  /**
+   * Outpatient slots issued per calendar day to the simulated residents (the real quota divided
+   * by the residents each simulated one stands for); -1 = not limited (provincial).
+   */
+  slotsPerDay: Float64Array;
+  /** Beds serving the simulated residents (real beds ÷ residents per simulated resident, rounded). */
+  simulatedBeds: Int32Array;
+  /** Real residents whose home is in the facility's catchment (0 for city-wide facilities). */
   served: Float64Array;
   areaFirst: Int32Array;
   areaCount: Int32Array;

@@ -77,17 +77,18 @@ function applyChange(
   change: FacilityChange,
   p: FacilitiesParams,
   geo: Geography,
+  scale: number,
 ): void {
   const area = areaIndexOf(change.area, geo);
   const cityWide = change.type === "tertiary" || change.type === "provincial";
   const list = cityWide || area < 0 ? shared : rows[area];
   if (change.action === "add") {
     const a = area >= 0 ? geo.areas[area] : undefined;
-    const cityPopulation = geo.areas.reduce((s, x) => s + x.population, 0);
+    const cityPopulation = scale * geo.areas.reduce((s, x) => s + x.population, 0);
     for (let i = 0; i < change.count; i++) {
       const served = cityWide
         ? cityPopulation / Math.max(1, shared.filter((r) => r.type === "tertiary").length + 1)
-        : (a?.population ?? 0);
+        : scale * (a?.population ?? 0);
       const r = row(p, change.type, cityWide ? -1 : area, (a?.x ?? 0) + 1 + i, a?.y ?? 0, served);
       if (change.doctors !== undefined) r.doctors = Math.max(1, Math.round(change.doctors));
       if (change.beds !== undefined) r.beds = Math.round(change.beds);
@@ -107,9 +108,15 @@ function applyChange(
   }
 }
 
+/**
+ * `scale` is the number of real residents each simulated resident stands for: facilities are
+ * staffed for the real region, and their capacity is then divided by `scale` for the simulated
+ * residents, so that supply per capita does not depend on how many residents are simulated.
+ */
 export function placeFacilities(
   p: FacilitiesParams,
   geo: Geography,
+  scale = 1,
 ): { facilities: Facilities; rows: Row[] } {
   const perArea: Row[][] = geo.areas.map(() => []);
   for (const area of geo.areas) {
@@ -119,10 +126,11 @@ export function placeFacilities(
       let townshipPopulation = 0;
       for (let v = tw.firstVillage; v < tw.firstVillage + tw.villageCount; v++) {
         const vil = geo.villages[v];
-        townshipPopulation += vil.population;
+        const villagePopulation = scale * vil.population;
+        townshipPopulation += villagePopulation;
         const urban = tw.urban;
         const units = urban
-          ? Math.max(1, Math.ceil(vil.population / p.placement.residentsPerCommunityStation))
+          ? Math.max(1, Math.ceil(villagePopulation / p.placement.residentsPerCommunityStation))
           : 1;
         const r = row(
           p,
@@ -130,7 +138,7 @@ export function placeFacilities(
           area.index,
           vil.x,
           vil.y,
-          vil.population,
+          villagePopulation,
           units,
         );
         r.village = v;
@@ -147,10 +155,11 @@ export function placeFacilities(
       centre.township = t;
       rows.push(centre);
     }
+    const areaPopulation = scale * area.population;
     if (area.rural) {
-      rows.push(row(p, "countyGeneral", area.index, area.x, area.y, area.population));
+      rows.push(row(p, "countyGeneral", area.index, area.x, area.y, areaPopulation));
       if (p.placement.countyTcm)
-        rows.push(row(p, "countyTcm", area.index, area.x + 0.5, area.y, area.population));
+        rows.push(row(p, "countyTcm", area.index, area.x + 0.5, area.y, areaPopulation));
     } else {
       const n = p.placement.citySecondaryPerDistrict;
       for (let i = 0; i < n; i++) {
@@ -163,14 +172,14 @@ export function placeFacilities(
             area.index,
             area.x + r * Math.cos(angle),
             area.y + r * Math.sin(angle),
-            area.population / n,
+            areaPopulation / n,
           ),
         );
       }
     }
   }
   const shared: Row[] = [];
-  const cityPopulation = geo.areas.reduce((s, a) => s + a.population, 0);
+  const cityPopulation = scale * geo.areas.reduce((s, a) => s + a.population, 0);
   const nTertiary = p.placement.tertiaryHospitals;
   for (let h = 0; h < nTertiary; h++) {
     const angle = (2 * Math.PI * h) / nTertiary;
@@ -178,7 +187,7 @@ export function placeFacilities(
     shared.push(row(p, "tertiary", -1, r * Math.cos(angle), r * Math.sin(angle), cityPopulation / nTertiary));
   }
   shared.push(row(p, "provincial", -1, Number.NaN, Number.NaN, 0));
-  for (const change of p.changes) applyChange(perArea, shared, change, p, geo);
+  for (const change of p.changes) applyChange(perArea, shared, change, p, geo, scale);
 
   const rows = [...perArea.flat(), ...shared];
   const n = rows.length;
@@ -196,7 +205,8 @@ export function placeFacilities(
     capability: new Uint8Array(n * GROUP_COUNT),
     quality: new Float64Array(n),
     priceFactor: new Float64Array(n),
-    dailyCapacity: new Float64Array(n),
+    slotsPerDay: new Float64Array(n).fill(-1),
+    simulatedBeds: new Int32Array(n),
     served: new Float64Array(n),
     areaFirst: new Int32Array(geo.areas.length),
     areaCount: new Int32Array(geo.areas.length),
@@ -228,7 +238,10 @@ export function placeFacilities(
       f.doctors[i] = r.doctors;
       f.gps[i] = Math.round(r.doctors * tp.gpShare);
       f.beds[i] = r.beds;
-      f.dailyCapacity[i] = r.doctors * tp.visitsPerDoctorPerDay;
+      f.slotsPerDay[i] = (r.doctors * tp.slotsPerDoctorDay * p.workingDaysPerYear) / 365 / scale;
+      // A facility with beds keeps at least one for its simulated residents, so that admission
+      // there stays possible in a small sample (the capacity is then coarser, not absent).
+      f.simulatedBeds[i] = r.beds > 0 ? Math.max(1, Math.round(r.beds / scale)) : 0;
     }
   });
   return { facilities: f, rows };

@@ -10,6 +10,15 @@ import { type Unit, UnitSchema } from "./geography-units.ts";
 
 export const GeographySchema = z
   .object({
+    population: z
+      .number()
+      .int()
+      .min(1)
+      .max(2_000_000_000)
+      .default(3_200_000)
+      .describe(
+        "Real residents of the region (a prefecture-level city of 3.2 million by default). Facilities are staffed for it; run.population residents are simulated, each standing for population ÷ run.population real ones, with capacity scaled to match. With unitsFile, the units' total is used instead.",
+      ),
     urbanDistricts: z
       .object({
         count: z.number().int().min(0).max(50).default(2),

@@ -56,9 +56,13 @@ const SchemeSchema = (d: {
         .prefault({}),
       inpatient: z
         .object({
-          deductible: bedTiers(yuan, d.deductible).describe(
-            "Yearly inpatient deductible (yuan) at each tier.",
-          ),
+          deductible: bedTiers(yuan, d.deductible).describe("Inpatient deductible (yuan) at each tier."),
+          deductibleRule: z
+            .enum(["perYearPerTier", "perYear", "perAdmission"])
+            .default("perYearPerTier")
+            .describe(
+              "How the deductible (起付线) is counted: once per insurance year at each tier (default), once per year whatever the tier (what was paid counts against every tier's threshold), or at every admission.",
+            ),
           rate: bedTiers(rate, d.inpatientRate).describe(
             "Share of inpatient cost above the deductible that the fund pays.",
           ),
@@ -120,7 +124,13 @@ export function outpatientRates(s: Scheme): Float64Array {
  * Precomputed per-scheme tables: outpatient rate, inpatient deductible and inpatient rate, each
  * indexed scheme * TIER_COUNT + tier. The village tier has no beds: its inpatient entries are unused.
  */
+export const DEDUCTIBLE_PER_YEAR_PER_TIER = 0;
+export const DEDUCTIBLE_PER_YEAR = 1;
+export const DEDUCTIBLE_PER_ADMISSION = 2;
+
 export interface InsuranceTables {
+  /** Per scheme: DEDUCTIBLE_PER_YEAR_PER_TIER, DEDUCTIBLE_PER_YEAR or DEDUCTIBLE_PER_ADMISSION. */
+  deductibleRule: Uint8Array;
   outpatientRate: Float64Array;
   deductible: Float64Array;
   inpatientRate: Float64Array;
@@ -129,6 +139,9 @@ export interface InsuranceTables {
 export function insuranceTables(p: InsuranceParams): InsuranceTables {
   const schemes = [p.schemes.employee, p.schemes.resident, p.schemes.uninsured];
   const t: InsuranceTables = {
+    deductibleRule: Uint8Array.from(
+      schemes.map((s) => ["perYearPerTier", "perYear", "perAdmission"].indexOf(s.inpatient.deductibleRule)),
+    ),
     outpatientRate: new Float64Array(3 * TIER_COUNT),
     deductible: new Float64Array(3 * TIER_COUNT),
     inpatientRate: new Float64Array(3 * TIER_COUNT),

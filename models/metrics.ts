@@ -5,11 +5,12 @@ import type {
   TargetScore,
   YearSummary,
 } from "../reports/metrics-schema.ts";
-import { CALIBRATION_CHECKS } from "./calibration-checks.ts";
+import { CALIBRATION_CHECKS, metricValue } from "./calibration-checks.ts";
 import * as C from "./counters.ts";
 import { OUTCOME_NAMES } from "./counters.ts";
 import { marginalRows, type PopulationMarginals } from "./population-marginals.ts";
 import type { Scenario } from "./scenario.ts";
+import type { SupplyTotals } from "./supply.ts";
 import { scoreTarget, TARGET_CATALOGUE } from "./targets.ts";
 import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_NAMES, TOWNSHIP, VILLAGE } from "./tiers.ts";
 
@@ -60,9 +61,13 @@ function yearRates(x: Float64Array, from: number, to: number, population: number
       total(x, C.COUNTY_RESIDENT_DOMESTIC_VISITS, from, to),
       total(x, C.COUNTY_RESIDENT_VISITS, from, to),
     ),
+    countyDomesticAdmissionRate: ratio(
+      total(x, C.COUNTY_RESIDENT_DOMESTIC_ADMISSIONS, from, to),
+      total(x, C.COUNTY_RESIDENT_ADMISSIONS, from, to),
+    ),
     countyHospitalReferralOutRate: ratio(
-      total(x, C.COUNTY_TIER_REFERRALS_OUT, from, to),
-      total(x, C.COUNTY_TIER_EPISODES_SEEN, from, to),
+      total(x, C.COUNTY_HOSPITAL_REFERRALS_OUT, from, to),
+      total(x, C.COUNTY_HOSPITAL_EPISODES_SEEN, from, to),
     ),
     visitsPerPersonYear: ratio(all, population),
     admissionsPer100: ratio(100 * admissions.reduce((a, b) => a + b, 0), population),
@@ -72,6 +77,7 @@ function yearRates(x: Float64Array, from: number, to: number, population: number
 export function buildMetrics(
   scenario: Scenario,
   kindIds: string[],
+  supply: SupplyTotals,
   reps: ReplicationCounts[],
   version: string,
   marginals?: PopulationMarginals,
@@ -86,29 +92,68 @@ export function buildMetrics(
   const sumRange = (c: number) => mean((r) => total(r.counters, c, from, months));
 
   const visitsByTier = byTier((t) => rates.reduce((s, r) => s + r.visits[t], 0) / R);
+  const visitsAt = (t: number) => rates.reduce((s, r) => s + r.visits[t], 0) / R;
+  const { workingDaysPerYear } = scenario.facilities;
+  // Simulated visits stand for `scale` real ones each, seen by the region's real doctors.
+  const perDoctorDay = (t: number) =>
+    ratio(visitsAt(t) * supply.region.residentsPerSimulated, supply.doctorsByTier[t] * workingDaysPerYear);
+  const occupancy = (t: number) =>
+    ratio(sumRange(C.BED_DAYS + t), supply.simulatedBedsByTier[t] * C.DAYS_PER_YEAR);
+  const firstContactByKind = Object.fromEntries(
+    kindIds.map((id, k) => {
+      const at = (slot: number) => sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + slot);
+      let all = 0;
+      for (let slot = 0; slot < C.FIRST_CONTACT_SLOTS; slot++) all += at(slot);
+      return [id, { ...byTier((t) => ratio(at(t), all)), optOut: ratio(at(C.OPT_OUT_SLOT), all) }];
+    }),
+  );
+  const allVisits = m("all");
+  let referralOnly = 0;
+  for (let t = 0; t < TIER_NAMES.length; t++) referralOnly += sumRange(C.VISITS_ENDING_IN_REFERRAL + t);
   const admissionsByTier = byTier((t) => rates.reduce((s, r) => s + r.admissions[t], 0) / R);
   const summary: YearSummary = {
     year: years,
     label: String(startYear + years - 1),
     visitsByTier,
+    visitsShareByTier: byTier((t) => ratio(visitsAt(t), allVisits)),
     admissionsByTier,
     totalVisits: m("all"),
     visitsPerPersonYear: m("visitsPerPersonYear"),
     grassrootsShare: m("grassrootsShare"),
     hospitalShare: m("hospitalShare"),
     countyDomesticRate: m("countyDomesticRate"),
+    countyDomesticAdmissionRate: m("countyDomesticAdmissionRate"),
     countyHospitalReferralOutRate: m("countyHospitalReferralOutRate"),
     upwardReferrals: sumRange(C.UPWARD_REFERRALS),
+    upwardReferralPatients: sumRange(C.UPWARD_REFERRED_EPISODES),
     downwardReferrals: sumRange(C.DOWNWARD_REFERRALS),
     admissionsPer100: m("admissionsPer100"),
-    meanOutpatientWaitDaysByTier: byTier((t) =>
-      ratio(sumRange(C.OUTPATIENT_WAIT_DAYS + t), rates.reduce((s, r) => s + r.visits[t], 0) / R),
+    meanOutpatientWaitDaysByTier: byTier((t) => ratio(sumRange(C.OUTPATIENT_WAIT_DAYS + t), visitsAt(t))),
+    firstContactByKind,
+    capableFirstContactByKind: Object.fromEntries(
+      kindIds.map((id, k) => {
+        let sought = 0;
+        for (let t = 0; t < TIER_NAMES.length; t++) sought += sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + t);
+        return [id, ratio(sumRange(C.FIRST_CONTACT_CAPABLE + k), sought)];
+      }),
     ),
+    bedOccupancyByTier: { township: occupancy(TOWNSHIP), county: occupancy(COUNTY), tertiary: occupancy(TERTIARY) },
+    visitsPerDoctorDayByTier: {
+      village: perDoctorDay(VILLAGE),
+      township: perDoctorDay(TOWNSHIP),
+      county: perDoctorDay(COUNTY),
+      tertiary: perDoctorDay(TERTIARY),
+    },
+    referralOnlyVisitShare: ratio(referralOnly, allVisits),
+    turnedAwayShareByTier: byTier((t) => ratio(sumRange(C.BALKED + t), visitsAt(t))),
+    bedTransfers: TIER_NAMES.reduce((s, _, t) => s + sumRange(C.BED_TRANSFERS + t), 0),
+    usualSourceReturnRate: ratio(sumRange(C.USUAL_SOURCE_KEPT), sumRange(C.USUAL_SOURCE_ELIGIBLE)),
     episodes: {
       started: kindIds.reduce((s, _, k) => s + sumRange(C.EPISODES_STARTED + k), 0),
       byOutcome: {
         [OUTCOME_NAMES[0]]: sumRange(C.ENDED_OUTPATIENT),
         [OUTCOME_NAMES[1]]: sumRange(C.ENDED_INPATIENT),
+        [OUTCOME_NAMES[2]]: sumRange(C.ENDED_OPT_OUT),
       },
       byKind: Object.fromEntries(kindIds.map((id, k) => [id, sumRange(C.EPISODES_STARTED + k)])),
     },
@@ -134,7 +179,7 @@ export function buildMetrics(
   const checks = scenario.calibrationChecks.map((id) => {
     const def = CALIBRATION_CHECKS.find((c) => c.id === id);
     if (!def) throw new Error(`unknown calibration check ${id}`);
-    const value = summary[def.metric];
+    const value = metricValue(summary, def.metric);
     return { ...def, value, pass: value >= def.low && value <= def.high };
   });
 
@@ -161,6 +206,7 @@ export function buildMetrics(
     episodesEnded: ended,
     episodesEndedOutpatient: whole(C.ENDED_OUTPATIENT),
     episodesEndedInpatient: whole(C.ENDED_INPATIENT),
+    episodesOptedOut: whole(C.ENDED_OPT_OUT),
     episodesOpenAtEnd: open,
     outpatientVisits: TIER_NAMES.reduce((s, _, t) => s + whole(C.OUTPATIENT + t), 0),
     admissions: TIER_NAMES.reduce((s, _, t) => s + whole(C.ADMISSIONS + t), 0),
@@ -184,6 +230,7 @@ export function buildMetrics(
     seed,
     replications: R,
     population,
+    region: supply.region,
     years,
     startYear,
     summary,

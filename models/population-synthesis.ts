@@ -55,9 +55,7 @@ export function synthesizeResidents(world: World, area: number, streams: RandomS
       const u = streams.block(id, PURPOSE_POPULATION, 0, 0);
       const cell = drawAgeSex(t, u[0]);
       const age = cell >> 1;
-      let scheme = RESIDENT;
-      if (u[1] < t.uninsuredShare) scheme = UNINSURED;
-      else if ((u[1] - t.uninsuredShare) / (1 - t.uninsuredShare) < employee[age]) scheme = EMPLOYEE;
+      const scheme = drawScheme(t, employee, age, u[1]);
       let groups = 0;
       if (u[2] < t.severeMentalIllness[age]) groups |= SEVERE_MENTAL_ILLNESS;
       if (u[3] < t.disabled[age]) groups |= DISABLED;
@@ -96,6 +94,17 @@ export function synthesizeResidents(world: World, area: number, streams: RandomS
     }
   }
   return res;
+}
+
+/**
+ * Insurance scheme from one uniform: uninsured below `uninsuredShare`, then employee with the
+ * age's share of `employeeByAge` (urban or rural table), else resident. Newborns use it too
+ * (demography.ts).
+ */
+export function drawScheme(t: PopulationTables, employeeByAge: Float64Array, age: number, u: number): number {
+  if (u < t.uninsuredShare) return UNINSURED;
+  if ((u - t.uninsuredShare) / (1 - t.uninsuredShare) < employeeByAge[age]) return EMPLOYEE;
+  return RESIDENT;
 }
 
 /**

@@ -9,3 +9,4 @@ export const PURPOSE_FIRST_ONSET = 5; // the resident's first onset time
 export const PURPOSE_FOLLOW_UP = 6; // counter: episode serial, step: gap number ÷ 4 (lane: gap mod 4)
 export const PURPOSE_EPISODE = 3; // counter: episode serial, step: block of episode traits
 export const PURPOSE_VISIT = 4; // counter: episode serial, step: visit number within the episode
+export const PURPOSE_DEMOGRAPHY = 7; // counter: the year of the run just completed (1, 2, …), step: block within it

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CalibrationChecksSchema } from "./calibration-checks.ts";
-import { ChoiceSchema } from "./choice.ts";
+import { ChoiceSchema } from "./choice/schema.ts";
 import { EpisodesSchema } from "./episodes.ts";
 import { FacilitiesSchema } from "./facilities.ts";
 import { GeographySchema } from "./geography.ts";
@@ -22,7 +22,15 @@ export const RunSettingsSchema = z
       .max(2 ** 32 - 1)
       .default(20150101)
       .describe("Seed of every random stream."),
-    population: z.number().int().min(1).max(50_000_000).default(200_000).describe("Residents simulated."),
+    population: z
+      .number()
+      .int()
+      .min(1)
+      .max(50_000_000)
+      .default(200_000)
+      .describe(
+        "Residents simulated: the whole region (geography.population) or a sample of it, each simulated resident standing for several real ones.",
+      ),
     years: z
       .number()
       .int()
@@ -58,6 +66,24 @@ export const ScenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    // Every referral chain must end somewhere able to treat: the provincial hospitals must cover
+    // the highest need level each kind can draw in its condition group (rehabilitation: level 1).
+    s.episodes.kinds.forEach((k, i) => {
+      const highest = k.needLevel.reduce((top, p, level) => (p > 0 ? level + 1 : top), 0);
+      const can = s.facilities.provincial.capability[k.group];
+      if (highest > can)
+        ctx.addIssue({
+          code: "custom",
+          path: ["facilities", "provincial", "capability", k.group],
+          message: `expected at least ${highest}: episode kind "${k.id}" (#${i}) can need level ${highest} in ${k.group}, and referral chains end at the provincial hospitals`,
+        });
+    });
+    if (s.facilities.provincial.capability.rehabilitation < 1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["facilities", "provincial", "capability", "rehabilitation"],
+        message: "expected at least 1: rehabilitation after a stay must be treatable somewhere",
+      });
     // Facility changes name areas that must exist in this scenario's geography.
     const districts = s.geography.urbanDistricts.count;
     const counties = s.geography.counties.count;

@@ -11,6 +11,11 @@ export interface TargetDefinition {
   metric: "grassrootsShare" | "countyDomesticRate" | "countyHospitalReferralOutRate";
   comparator: ">=" | "<=";
   target: number;
+  /**
+   * How far short of the target still counts as met, for targets the source words as "about"
+   * (左右): stated here and in the description, never silent.
+   */
+  tolerance?: number;
 }
 
 export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
@@ -40,11 +45,12 @@ export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
   },
   {
     id: "county-domestic-2017-national",
-    description: "County-domestic visit rate about 90% by 2017",
+    description: "County-domestic visit rate about 90% by 2017 (\"about\" scored as within 2 points: ≥ 88%)",
     source: "National pilot assessment standard 2015 (seed 004); Jiujiang 2016 (seed 001)",
     metric: "countyDomesticRate",
     comparator: ">=",
     target: 0.9,
+    tolerance: 0.02,
   },
   {
     id: "county-referral-out-2015-wenzhou",
@@ -68,5 +74,6 @@ export const TargetsSchema = z
   .describe("Targets to score this scenario against (ids of the target catalogue).");
 
 export function scoreTarget(def: TargetDefinition, value: number): boolean {
-  return def.comparator === ">=" ? value >= def.target - 1e-12 : value <= def.target + 1e-12;
+  const slack = (def.tolerance ?? 0) + 1e-12;
+  return def.comparator === ">=" ? value >= def.target - slack : value <= def.target + slack;
 }

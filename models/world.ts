@@ -1,3 +1,6 @@
+import { DailySlots } from "../sim/daily-slots.ts";
+import { ServerPools } from "../sim/server-pools.ts";
+import type { SharedCapacity } from "../sim/shared-exchange.ts";
 import { tabulateByAge } from "./age-schedule.ts";
 import { byTierArray } from "./by-tier.ts";
 import { buildCatchment, type Catchment } from "./catchment.ts";
@@ -42,6 +45,10 @@ export interface KindTables {
   rehabProbability: Float64Array;
   rehabVisits: Float64Array;
   rehabInterval: Float64Array;
+  /** Utility of not seeking care; NaN: the kind always seeks care. */
+  optOut: Float64Array;
+  usualSource: Uint8Array;
+  maxBedWaitDays: Float64Array;
 }
 
 export interface World {
@@ -53,8 +60,12 @@ export interface World {
   kinds: KindTables;
   insurance: InsuranceTables;
   populationTables: PopulationTables;
-  /** Outpatient service time (days) per facility: one doctor's share of a day per visit. */
-  outpatientService: Float64Array;
+  /** Real residents of the region the scenario describes. */
+  regionPopulation: number;
+  /** Real residents each simulated resident stands for (region ÷ simulated). */
+  scale: number;
+  /** Weight of a day's waits in the smoothed waits patients expect (from choice.waitMemoryDays). */
+  waitSmoothing: number;
 }
 
 const MASKS = 1 << CONDITIONS.length;
@@ -83,6 +94,9 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
     rehabProbability: new Float64Array(K),
     rehabVisits: new Float64Array(K),
     rehabInterval: new Float64Array(K),
+    optOut: new Float64Array(K),
+    usualSource: new Uint8Array(K),
+    maxBedWaitDays: new Float64Array(K),
   };
   const byAge = kinds.map((k) => tabulateByAge(k.incidence));
   for (let male = 0; male < 2; male++) {
@@ -124,23 +138,27 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
     t.rehabProbability[i] = k.rehab.probability;
     t.rehabVisits[i] = k.rehab.visits;
     t.rehabInterval[i] = k.rehab.intervalDays;
+    t.optOut[i] = k.optOut ?? Number.NaN;
+    t.usualSource[i] = k.usualSource ? 1 : 0;
+    t.maxBedWaitDays[i] = k.maxBedWaitDays;
   });
   return t;
 }
 
+/** Real residents of the region: the units file's total, or `geography.population`. */
+export function regionPopulation(scenario: Scenario): number {
+  const units = scenario.geography.units;
+  if (units && units.length > 0) return units.reduce((sum, u) => sum + u.population, 0);
+  return scenario.geography.population;
+}
+
 export function buildWorld(scenario: Scenario): World {
   const population = scenario.run.population;
+  const region = regionPopulation(scenario);
+  const scale = region / population;
   const geography = buildGeography(scenario.geography, population);
-  const { facilities, rows } = placeFacilities(scenario.facilities, geography);
+  const { facilities, rows } = placeFacilities(scenario.facilities, geography, scale);
   const catchment = buildCatchment(facilities, rows, geography, scenario.geography.travel);
-  // A visit holds one doctor for their share of the day: service days ÷ visits per doctor per day.
-  const outpatientService = new Float64Array(facilities.count);
-  for (let i = 0; i < facilities.count; i++) {
-    outpatientService[i] =
-      facilities.dailyCapacity[i] > 0
-        ? (scenario.facilities.outpatientServiceDays * facilities.doctors[i]) / facilities.dailyCapacity[i]
-        : 0;
-  }
   return {
     scenario,
     population,
@@ -150,17 +168,21 @@ export function buildWorld(scenario: Scenario): World {
     kinds: kindTables(scenario.episodes.kinds),
     insurance: insuranceTables(scenario.insurance),
     populationTables: populationTables(scenario.population),
-    outpatientService,
+    regionPopulation: region,
+    scale,
+    waitSmoothing: 1 - 2 ** (-1 / scenario.choice.waitMemoryDays),
   };
 }
 
-/** Server counts of the shared pools: [outpatient doctors, beds] per shared facility. */
-export function sharedPoolServers(world: World): number[] {
+/** This thread's replica of the city-wide capacity: slots and beds of each shared facility. */
+export function sharedCapacity(world: World): SharedCapacity {
   const f = world.facilities;
-  const out: number[] = [];
+  const quotas: number[] = [];
+  const beds: number[] = [];
   for (let i = 0; i < f.sharedCount; i++) {
     const id = f.sharedFirst + i;
-    out.push(f.dailyCapacity[id] > 0 ? f.doctors[id] : 0, f.dailyCapacity[id] > 0 ? f.beds[id] : 0);
+    quotas.push(f.slotsPerDay[id]);
+    beds.push(f.slotsPerDay[id] < 0 ? 0 : f.simulatedBeds[id]);
   }
-  return out;
+  return { slots: new DailySlots(quotas), servers: new ServerPools(beds) };
 }

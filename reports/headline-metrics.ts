@@ -2,7 +2,7 @@ import type { TargetScore, YearSummary } from "./metrics-schema.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 
 /** How a metric's value is stored and shown. */
-export type MetricUnit = "fraction" | "count" | "perPersonYear" | "per100";
+export type MetricUnit = "fraction" | "count" | "perPersonYear" | "per100" | "perDoctorDay";
 
 export interface HeadlineMetric {
   key: keyof YearSummary & string;
@@ -38,11 +38,19 @@ export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
     definition: "Visits of rural-county residents inside their own county ÷ all their visits.",
   },
   {
+    key: "countyDomesticAdmissionRate",
+    label: "County-domestic admission rate",
+    zh: "县域内住院率",
+    unit: "fraction",
+    definition: "Admissions of rural-county residents inside their own county ÷ all their admissions.",
+  },
+  {
     key: "countyHospitalReferralOutRate",
     label: "County-hospital referral-out rate",
-    zh: "县级医院向外转诊率",
+    zh: "县级医院转诊率",
     unit: "fraction",
-    definition: "Upward referrals issued by county-tier facilities ÷ episodes they saw.",
+    definition:
+      "Episodes that the county hospitals of rural counties referred out of the county (to the city or beyond) ÷ episodes those hospitals saw. The seeds set the target (≤ 10%) without a denominator; this is tiersim's.",
   },
   {
     key: "visitsPerPersonYear",
@@ -60,13 +68,25 @@ export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
     key: "upwardReferrals",
     label: "Upward referrals",
     unit: "count",
-    definition: "Referrals from a lower to a higher tier issued in the summary year.",
+    definition: "Referrals from a lower to a higher tier issued in the summary year, counted per hop.",
+  },
+  {
+    key: "upwardReferralPatients",
+    label: "Patients referred up",
+    unit: "count",
+    definition: "Episodes referred up at least once in the summary year (patients, not hops).",
+  },
+  {
+    key: "referralOnlyVisitShare",
+    label: "Visits that only ended in a referral",
+    unit: "fraction",
+    definition: "Visits at a facility that could not treat the episode and referred it, ÷ all visits.",
   },
   {
     key: "downwardReferrals",
     label: "Downward referrals",
     unit: "count",
-    definition: "Referrals from a higher to a lower tier issued in the summary year.",
+    definition: "Patients moved down to their township or community centre after a stay, in the summary year.",
   },
 ];
 
@@ -77,6 +97,12 @@ const NON_FRACTION_UNITS: ReadonlyMap<string, MetricUnit> = new Map<string, Metr
     metric.unit,
   ]),
   ["totalVisits", "count"],
+  ["upwardReferralPatients", "count"],
+  ["bedTransfers", "count"],
+  ["visitsPerDoctorDayByTier.village", "perDoctorDay"],
+  ["visitsPerDoctorDayByTier.township", "perDoctorDay"],
+  ["visitsPerDoctorDayByTier.county", "perDoctorDay"],
+  ["visitsPerDoctorDayByTier.tertiary", "perDoctorDay"],
 ]);
 
 /**
@@ -96,6 +122,7 @@ export function formatInUnit(value: number, unit: MetricUnit): string {
     case "perPersonYear":
       return formatDecimal(value, 2);
     case "per100":
+    case "perDoctorDay":
       return formatDecimal(value, 1);
   }
 }

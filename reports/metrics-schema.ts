@@ -62,6 +62,8 @@ export interface YearSummary {
    * counted apart (出院人数), as in the national statistics whose shares these are compared with.
    */
   visitsByTier: ByTier;
+  /** Share of all visits at each tier. */
+  visitsShareByTier: ByTier;
   /** Inpatient admissions per tier. */
   admissionsByTier: ByTier;
   totalVisits: number;
@@ -72,12 +74,37 @@ export interface YearSummary {
   hospitalShare: number;
   /** Visits of rural-county residents inside their own county ÷ all their visits. 县域内就诊率 */
   countyDomesticRate: number;
-  /** Upward referrals issued by county-tier facilities ÷ episodes they saw. 县级医院向外转诊率 */
+  /** The same for admissions (the inpatient 县域内住院率). */
+  countyDomesticAdmissionRate: number;
+  /**
+   * Episodes that rural-county hospitals referred out of the county (to the city or beyond) ÷
+   * episodes those hospitals saw (县级医院转诊率; the seeds give no denominator, this is ours).
+   */
   countyHospitalReferralOutRate: number;
+  /** Upward referrals counted as hops (a patient referred twice counts twice). */
   upwardReferrals: number;
+  /** Episodes referred up at least once (patients). */
+  upwardReferralPatients: number;
+  /** Downward referrals that happened (patient moved to the grassroots after a stay). */
   downwardReferrals: number;
   admissionsPer100: number;
   meanOutpatientWaitDaysByTier: ByTier;
+  /** Share of the summary year's first contacts at each tier, or not seeking care, per episode kind. */
+  firstContactByKind: Record<string, ByTier & { optOut: number }>;
+  /** Share of the summary year's first contacts (opt-outs aside) at a facility able to treat the episode, per kind. */
+  capableFirstContactByKind: Record<string, number>;
+  /** Occupied bed-days ÷ bed-days available, per tier with beds. 病床使用率 */
+  bedOccupancyByTier: { township: number; county: number; tertiary: number };
+  /** Visits per doctor per working day, per tier (the real region's doctors). 医师日均担负诊疗人次 */
+  visitsPerDoctorDayByTier: { village: number; township: number; county: number; tertiary: number };
+  /** Share of all visits that only ended in a referral (the facility could not treat). */
+  referralOnlyVisitShare: number;
+  /** Share of visits at each tier's facilities that found no slot within the patient's patience. */
+  turnedAwayShareByTier: ByTier;
+  /** Admissions moved to another hospital for want of a bed. */
+  bedTransfers: number;
+  /** Chronic follow-ups of residents with a usual facility that returned to it. */
+  usualSourceReturnRate: number;
   episodes: {
     started: number;
     /** Terminal outcomes; sum equals started + carried in − still open at the end. */
@@ -86,6 +113,16 @@ export interface YearSummary {
   };
   /** Spread over replications of the headline rates. */
   spread: Record<string, Spread>;
+}
+
+export interface RegionSupply {
+  population: number;
+  residentsPerSimulated: number;
+  doctorsPer1000ByTier: { village: number; township: number; county: number; tertiary: number };
+  bedsPer1000ByTier: { township: number; county: number; tertiary: number };
+  gpsPer10k: number;
+  /** Township centres with no general practitioner. */
+  townshipCentresWithoutGp: number;
 }
 
 export interface MonthlyPoint {
@@ -103,6 +140,8 @@ export interface RunMetrics {
   seed: number;
   replications: number;
   population: number;
+  /** The real region: its residents, what each simulated resident stands for, its supply. */
+  region: RegionSupply;
   years: number;
   startYear: number;
   summary: YearSummary;

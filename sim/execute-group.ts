@@ -1,11 +1,10 @@
 import { CarePathway } from "../models/care-pathway.ts";
 import { type PopulationMarginals, populationMarginals } from "../models/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
-import { buildWorld, sharedPoolServers, type World } from "../models/world.ts";
+import { buildWorld, sharedCapacity, type World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";
 import { runGroup } from "./group-runner.ts";
 import { RandomStreams } from "./random/streams.ts";
-import { ServerPools } from "./server-pools.ts";
 
 /**
  * One task of a run: a replication's partitions that one thread simulates. Plain data and
@@ -71,14 +70,14 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
       };
     }
   }
-  const sharedPools = new ServerPools(sharedPoolServers(world));
   const progress = new Int32Array(task.progress);
   const t1 = performance.now();
   const events = runGroup({
     models,
     outboxBuffers: task.outboxBuffers,
     outboxCounts: new Int32Array(task.outboxCounts),
-    sharedPools,
+    shared: sharedCapacity(world),
+    waitSmoothing: world.waitSmoothing,
     days,
     barrier: new Barrier(task.parties, task.barrier),
     onPartitionDay: (partition, day) => {

@@ -1,7 +1,6 @@
 import type { Barrier } from "./barrier.ts";
 import type { PartitionModel } from "./partition-model.ts";
-import type { ServerPools } from "./server-pools.ts";
-import { allocateShared, Outbox } from "./shared-exchange.ts";
+import { allocateShared, Outbox, type SharedCapacity } from "./shared-exchange.ts";
 
 /**
  * The run loop for a group of partitions (all of them on one thread, or a thread's share).
@@ -9,7 +8,8 @@ import { allocateShared, Outbox } from "./shared-exchange.ts";
  * its events in (time, insertion) order; then all threads meet at the barrier and each serves
  * the day's shared requests of *all* partitions in the fixed order on its own replica of the
  * shared pools — every replica sees the same requests in the same order, so all agree, and no
- * thread waits for a coordinator.
+ * thread waits for a coordinator. Each replica then folds the day's waits into its smoothed
+ * waits, which the models read the next day: the same on every thread.
  */
 export interface GroupRun {
   /** This group's partitions. */
@@ -18,7 +18,10 @@ export interface GroupRun {
   outboxBuffers: SharedArrayBuffer[][];
   /** Requests posted per partition and parity: Int32Array over a SharedArrayBuffer, [p * 2 + parity]. */
   outboxCounts: Int32Array;
-  sharedPools: ServerPools;
+  /** This thread's replica of the city-wide capacity. */
+  shared: SharedCapacity;
+  /** Weight of each day's waits in the smoothed waits of the shared slots (0–1). */
+  waitSmoothing: number;
   days: number;
   barrier: Barrier;
   onDayDone?: (day: number) => void;
@@ -41,7 +44,8 @@ export class PartitionFailure extends Error {
 /** Runs the group to the horizon; returns the number of events processed. */
 export function runGroup(run: GroupRun): number {
   let events = 0;
-  const { models, outboxBuffers, outboxCounts, sharedPools, days, barrier } = run;
+  const { models, outboxBuffers, outboxCounts, shared, days, barrier } = run;
+  for (const m of models) m.attachShared(shared);
   const partitions = outboxBuffers.length;
   const mine = new Map<number, number>();
   models.forEach((m, i) => {
@@ -86,10 +90,11 @@ export function runGroup(run: GroupRun): number {
       counts[p] = Atomics.load(outboxCounts, p * 2 + parity);
       records[p] = readers[p][parity].records;
     }
-    allocateShared(sharedPools, records, counts, (p, tag, first, second) => {
+    allocateShared(shared, records, counts, (p, tag, first, second) => {
       const i = mine.get(p);
       if (i !== undefined) pending[i].push(tag, first, second);
     });
+    shared.slots.closeDay(run.waitSmoothing);
     run.onDayDone?.(day);
   }
   // Results of the last day's requests arrive after the horizon: the models close them out.

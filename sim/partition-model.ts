@@ -1,5 +1,5 @@
 import type { FutureEventList } from "./future-event-list.ts";
-import type { Outbox } from "./shared-exchange.ts";
+import type { Outbox, SharedCapacity } from "./shared-exchange.ts";
 
 /**
  * What the run loop needs from a partition's model. The engine knows nothing of healthcare:
@@ -12,6 +12,8 @@ export interface PartitionModel {
   readonly fel: FutureEventList;
   /** Where the model posts today's shared-capacity requests (set by the run loop each day). */
   outbox: Outbox;
+  /** Called once before the first day with this thread's replica of the city-wide capacity. */
+  attachShared(shared: SharedCapacity): void;
   /** Called after the day's bucket is opened and before its events and yesterday's results. */
   beginDay(day: number): void;
   handle(kind: number, payload: number, time: number): void;

@@ -6,6 +6,7 @@ import { COUNTER_COUNT } from "../models/counters.ts";
 import { buildMetrics, type ReplicationCounts } from "../models/metrics.ts";
 import { mergeMarginals, type PopulationMarginals } from "../models/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
+import { supplyTotals } from "../models/supply.ts";
 import { buildWorld } from "../models/world.ts";
 import type { RunMetrics } from "../reports/metrics-schema.ts";
 import type { GroupResult } from "./execute-group.ts";
@@ -40,7 +41,10 @@ export async function runScenario(scenario: Scenario, options: ExecuteOptions = 
     .flatMap((g) => (g.population ?? []).map((m, i) => ({ partition: g.partitions[i], m })))
     .sort((a, b) => a.partition - b.partition)
     .reduce<PopulationMarginals | undefined>((acc, { m }) => (acc ? mergeMarginals(acc, m) : m), undefined);
-  const metrics = buildMetrics(scenario, world.kinds.ids, reps, TIERSIM_VERSION, population);
+  const metrics = buildMetrics(scenario, world.kinds.ids, supplyTotals(world), reps, TIERSIM_VERSION, population);
+  // 5. Nothing lost: every episode started has ended in one outcome or is still open, and every
+  //    request for shared capacity got its answer. A broken ledger is a bug, never a result.
+  assertLedger(metrics);
   return {
     metrics,
     performance: {
@@ -85,4 +89,25 @@ function collectReplications(
     reps.push({ counters, openByKind, sharedRequests, sharedResults });
   }
   return reps;
+}
+
+export class LedgerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LedgerError";
+  }
+}
+
+function assertLedger(m: RunMetrics): void {
+  const l = m.ledger;
+  const problems: string[] = [];
+  if (l.episodesStarted !== l.episodesEnded + l.episodesOpenAtEnd)
+    problems.push(`episodes started ${l.episodesStarted} ≠ ended ${l.episodesEnded} + open ${l.episodesOpenAtEnd}`);
+  if (l.episodesEnded !== l.episodesEndedOutpatient + l.episodesEndedInpatient + l.episodesOptedOut)
+    problems.push(`episodes ended ${l.episodesEnded} ≠ the sum of their outcomes`);
+  if (l.sharedRequests !== l.sharedResults)
+    problems.push(`shared requests ${l.sharedRequests} ≠ results ${l.sharedResults}`);
+  for (const [kind, k] of Object.entries(m.ledgerByKind))
+    if (k.started !== k.ended + k.open) problems.push(`kind ${kind}: started ${k.started} ≠ ended + open`);
+  if (problems.length > 0) throw new LedgerError(`the conservation ledger does not reconcile: ${problems.join("; ")}`);
 }

@@ -1,3 +1,4 @@
+import { DailySlots } from "./daily-slots.ts";
 import type { ServerPools } from "./server-pools.ts";
 
 /**
@@ -5,13 +6,16 @@ import type { ServerPools } from "./server-pools.ts";
  * their own; a visit to a facility shared by the whole city is posted as a request to the
  * partition's outbox. At the day's end every outbox is merged in a fixed order — by time, then
  * partition — and the shared pools serve the requests in that order, so the allocation is the
- * same whichever threads ran the partitions. A request asks for up to two resources in
- * sequence (e.g. an outpatient slot, then a bed from the slot's start).
+ * same whichever threads ran the partitions. A request asks for a slot of a daily quota (an
+ * outpatient 号源), then optionally a server of a FCFS pool from the slot's start (a bed), each
+ * with the longest wait the requester accepts.
  *
  * Outboxes live in growable SharedArrayBuffers so that every worker can read every outbox.
  */
 
-export const REQUEST_FIELDS = 6; // time, pool, service, secondPool (-1: none), secondService, tag
+// time, slot pool (-1: none, start at arrival), longest wait for a slot (days), server pool (-1: none),
+// service time, longest wait for a server, tag
+export const REQUEST_FIELDS = 7;
 const INITIAL_REQUESTS = 1024;
 const MAX_BYTES = 512 * 1024 * 1024;
 
@@ -34,10 +38,11 @@ export class Outbox {
 
   post(
     time: number,
-    pool: number,
+    slotPool: number,
+    maxSlotDelay: number,
+    serverPool: number,
     service: number,
-    secondPool: number,
-    secondService: number,
+    maxServerWait: number,
     tag: number,
   ): void {
     const at = this.count * REQUEST_FIELDS;
@@ -49,32 +54,40 @@ export class Outbox {
     }
     const v = this.view;
     v[at] = time;
-    v[at + 1] = pool;
-    v[at + 2] = service;
-    v[at + 3] = secondPool;
-    v[at + 4] = secondService;
-    v[at + 5] = tag;
+    v[at + 1] = slotPool;
+    v[at + 2] = maxSlotDelay;
+    v[at + 3] = serverPool;
+    v[at + 4] = service;
+    v[at + 5] = maxServerWait;
+    v[at + 6] = tag;
     this.count++;
   }
 }
 
 /**
- * Receives the allocation of one request: the start of the first resource (or -1 if none was
- * given), the start of the second (-1 when declined or not asked).
+ * Receives the allocation of one request: the start of the slot (-1 when refused), the start of
+ * the server (-1 when refused or not asked).
  */
-export type ResultSink = (partition: number, tag: number, firstStart: number, secondStart: number) => void;
+export type ResultSink = (partition: number, tag: number, slotStart: number, serverStart: number) => void;
+
+/** The city-wide capacity every thread keeps a replica of. */
+export interface SharedCapacity {
+  slots: DailySlots;
+  servers: ServerPools;
+}
 
 /**
- * Serves the day's requests of all partitions from the shared pools in the fixed order
- * (time, partition, posting order). Pools with no servers are unlimited: a job starts on arrival.
+ * Serves the day's requests of all partitions from the shared capacity in the fixed order
+ * (time, partition, posting order). Server pools with no servers are unlimited.
  * `counts[p]` is the number of requests in `records[p]`.
  */
 export function allocateShared(
-  pools: ServerPools,
+  capacity: SharedCapacity,
   records: Float64Array[],
   counts: ArrayLike<number>,
   deliver: ResultSink,
 ): void {
+  const { slots, servers } = capacity;
   const n = records.length;
   const cursor = new Int32Array(n);
   for (;;) {
@@ -91,13 +104,19 @@ export function allocateShared(
     if (best < 0) return;
     const r = records[best];
     const at = cursor[best]++ * REQUEST_FIELDS;
-    const pool = r[at + 1];
-    const first = pool < 0 || pools.serverCount(pool) === 0 ? r[at] : pools.acquire(pool, r[at], r[at + 2]);
-    let second = -1;
-    const secondPool = r[at + 3];
-    if (secondPool >= 0 && first >= 0) {
-      second = pools.serverCount(secondPool) === 0 ? first : pools.acquire(secondPool, first, r[at + 4]);
+    const t = r[at];
+    const slotPool = r[at + 1];
+    let start = t;
+    if (slotPool >= 0) {
+      const day = slots.book(slotPool, t, r[at + 2]);
+      start = day < 0 ? -1 : DailySlots.startOf(t, day);
     }
-    deliver(best, r[at + 5], first, second);
+    let second = -1;
+    const serverPool = r[at + 3];
+    if (serverPool >= 0 && start >= 0) {
+      second =
+        servers.serverCount(serverPool) === 0 ? start : servers.acquire(serverPool, start, r[at + 4], r[at + 5]);
+    }
+    deliver(best, r[at + 6], start, second);
   }
 }

@@ -1,0 +1,118 @@
+import { byTierArray } from "../by-tier.ts";
+import { GROUP_COUNT } from "../condition-groups.ts";
+import { OUT_OF_REGION, TIER_COUNT } from "../tiers.ts";
+import type { World } from "../world.ts";
+
+/**
+ * The parts of the choice utilities that do not change during a run, packed so that scoring an
+ * alternative reads a few numbers of its choice-set entry and of its (kind, scheme, tier) row.
+ * (Measured on the earlier plain logit: scattering these over fifteen arrays made a choice cost
+ * ≈ 600 ns.)
+ *
+ *   entry[i·ENTRY_STRIDE + …] = tierConstant + travel(minutes), qualityWeight·quality,
+ *                               price factor, tier + 8·(has beds)
+ *   row[((kind·3 + scheme)·TIER_COUNT + tier)·ROW_STRIDE + …] = outpatient out-of-pocket before
+ *       the price factor, P(admission), stay cost (length of stay × price per day) before the
+ *       price factor, inpatient deductible, uncovered share of the stay above the deductible
+ *   end[(i·GROUP_COUNT + group)·5 + need − 1] = the entry where an episode that starts at entry i
+ *       is treated: i itself when its facility is capable, else the referral target (the first
+ *       capable entry of the same tier or above; the provincial hospitals in the last resort).
+ */
+export interface ChoiceTables {
+  entry: Float64Array;
+  row: Float64Array;
+  end: Int32Array;
+  qualityFloor: number;
+  costPerYuan: number;
+  waitPerDay: number;
+  belowNeed: number;
+  lambda: number;
+  /** Tier of each entry (the nests). */
+  tier: Uint8Array;
+}
+
+export const ENTRY_STRIDE = 4;
+export const ROW_STRIDE = 5;
+export const HAS_BEDS = 8;
+
+/** Travel disutility β·τ·ln(1 + m/τ): β per minute at first, half that at τ minutes. */
+export function travelUtility(minutes: number, perMinute: number, saturation: number): number {
+  return perMinute * saturation * Math.log1p(minutes / saturation);
+}
+
+export function choiceTables(w: World): ChoiceTables {
+  const p = w.scenario.choice;
+  const K = w.kinds.count;
+  const asc = byTierArray(p.tierConstant);
+  const row = new Float64Array(K * 3 * TIER_COUNT * ROW_STRIDE);
+  for (let k = 0; k < K; k++) {
+    for (let scheme = 0; scheme < 3; scheme++) {
+      for (let tier = 0; tier < TIER_COUNT; tier++) {
+        const kt = k * TIER_COUNT + tier;
+        const st = scheme * TIER_COUNT + tier;
+        const at = ((k * 3 + scheme) * TIER_COUNT + tier) * ROW_STRIDE;
+        row[at] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.outpatientRate[st]);
+        row[at + 1] = w.kinds.admission[kt];
+        row[at + 2] = w.kinds.lengthOfStay[kt] * w.kinds.pricePerDay[kt];
+        row[at + 3] = w.insurance.deductible[st];
+        row[at + 4] = 1 - w.insurance.inpatientRate[st];
+      }
+    }
+  }
+  const cat = w.catchment;
+  const f = w.facilities;
+  const n = cat.facility.length;
+  const entry = new Float64Array(n * ENTRY_STRIDE);
+  const tier = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = cat.facility[i];
+    const t = f.tier[id];
+    tier[i] = t;
+    const hasBeds = f.simulatedBeds[id] > 0 || t === OUT_OF_REGION;
+    entry[i * ENTRY_STRIDE] = asc[t] + travelUtility(cat.minutes[i], p.travelPerMinute, p.travelSaturationMinutes);
+    entry[i * ENTRY_STRIDE + 1] = p.qualityWeight * f.quality[id];
+    entry[i * ENTRY_STRIDE + 2] = f.priceFactor[id];
+    entry[i * ENTRY_STRIDE + 3] = t + (hasBeds ? HAS_BEDS : 0);
+  }
+  const end = new Int32Array(n * GROUP_COUNT * 5);
+  for (let v = 0; v + 1 < cat.first.length; v++) {
+    const first = cat.first[v];
+    const last = cat.first[v + 1];
+    for (let i = first; i < last; i++) {
+      for (let g = 0; g < GROUP_COUNT; g++) {
+        for (let need = 1; need <= 5; need++) {
+          end[(i * GROUP_COUNT + g) * 5 + need - 1] = referralTarget(w, first, last, i, g, need);
+        }
+      }
+    }
+  }
+  return {
+    entry,
+    row,
+    end,
+    tier,
+    qualityFloor: p.qualityFloor,
+    costPerYuan: p.costPerYuan,
+    waitPerDay: p.waitPerDay,
+    belowNeed: p.belowNeedPenalty,
+    lambda: p.nestSimilarity,
+  };
+}
+
+/**
+ * Where an episode of `group` needing `need` that reaches entry i is treated: i if capable, else
+ * the first capable entry of the same tier or above (entries are sorted by tier, then travel
+ * time), else the choice set's last entry (the provincial hospitals, which validation makes
+ * capable of every need the catalogue can draw).
+ */
+export function referralTarget(w: World, first: number, last: number, i: number, group: number, need: number) {
+  const cat = w.catchment;
+  const f = w.facilities;
+  const capable = (j: number) => f.capability[cat.facility[j] * GROUP_COUNT + group] >= need;
+  if (capable(i)) return i;
+  const tier = f.tier[cat.facility[i]];
+  for (let j = first; j < last; j++) {
+    if (j !== i && f.tier[cat.facility[j]] >= tier && capable(j)) return j;
+  }
+  return last - 1;
+}

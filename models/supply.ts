@@ -1,0 +1,59 @@
+import type { RegionSupply } from "../reports/metrics-schema.ts";
+import { TIER_OF_TYPE } from "./facility-placement.ts";
+import { FACILITY_TYPES } from "./facilities.ts";
+import { COUNTY, TERTIARY, TIER_COUNT, TOWNSHIP, VILLAGE } from "./tiers.ts";
+import type { World } from "./world.ts";
+
+/**
+ * The real region's supply: doctors, GPs and beds per capita by tier, from the facilities as
+ * staffed for the region at full size (so they do not depend on how many residents are
+ * simulated). Out-of-region hospitals serve more than the region and are left out.
+ */
+export interface SupplyTotals {
+  doctorsByTier: Float64Array;
+  bedsByTier: Float64Array;
+  simulatedBedsByTier: Float64Array;
+  gps: number;
+  region: RegionSupply;
+}
+
+export function supplyTotals(w: World): SupplyTotals {
+  const f = w.facilities;
+  const doctorsByTier = new Float64Array(TIER_COUNT);
+  const bedsByTier = new Float64Array(TIER_COUNT);
+  const simulatedBedsByTier = new Float64Array(TIER_COUNT);
+  let gps = 0;
+  let centresWithoutGp = 0;
+  for (let i = 0; i < f.count; i++) {
+    const tier = f.tier[i];
+    doctorsByTier[tier] += f.doctors[i];
+    bedsByTier[tier] += f.beds[i];
+    simulatedBedsByTier[tier] += f.simulatedBeds[i];
+    gps += f.gps[i];
+    if (TIER_OF_TYPE[FACILITY_TYPES[f.type[i]]] === TOWNSHIP && f.gps[i] === 0) centresWithoutGp++;
+  }
+  const per = (x: number, n: number) => (x / w.regionPopulation) * n;
+  return {
+    doctorsByTier,
+    bedsByTier,
+    simulatedBedsByTier,
+    gps,
+    region: {
+      population: w.regionPopulation,
+      residentsPerSimulated: w.scale,
+      doctorsPer1000ByTier: {
+        village: per(doctorsByTier[VILLAGE], 1000),
+        township: per(doctorsByTier[TOWNSHIP], 1000),
+        county: per(doctorsByTier[COUNTY], 1000),
+        tertiary: per(doctorsByTier[TERTIARY], 1000),
+      },
+      bedsPer1000ByTier: {
+        township: per(bedsByTier[TOWNSHIP], 1000),
+        county: per(bedsByTier[COUNTY], 1000),
+        tertiary: per(bedsByTier[TERTIARY], 1000),
+      },
+      gpsPer10k: per(gps, 10_000),
+      townshipCentresWithoutGp: centresWithoutGp,
+    },
+  };
+}

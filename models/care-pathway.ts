@@ -9,6 +9,7 @@ import { type ChoiceTables, choiceTables, ENTRY_STRIDE, HAS_BEDS, ROW_STRIDE } f
 import { CONDITION_GROUPS, GROUP_COUNT } from "./condition-groups.ts";
 import * as C from "./counters.ts";
 import { DeductibleLedger } from "./deductible-ledger.ts";
+import { advanceYear } from "./demography.ts";
 import {
   ADMIT_PLANNED,
   ADMITTED,
@@ -54,9 +55,10 @@ const NO_EXCLUSION = -1;
  * Draw addresses (resident, purpose, serial, step), serial = the resident's episode number:
  *   FIRST_ONSET (0, 0): u0 time of the first onset
  *   ONSET   (n, 0): u0 gap from onset n to onset n + 1, u1 kind, u2 first choice, u3 severity of episode n
- *   EPISODE (n, 0): u0 need level, u1 visit count, u2 admission (first visit), u3 length of stay
- *   EPISODE (n, 1): u0 perceived need, u1 rehabilitation need, u2 return to the usual facility,
- *                   u3 referral down (u1 and u3 drawn at discharge)
+ *   EPISODE (n, 0): u0 need level, u1 visit count, u2 admission (first visit), u3 length of stay;
+ *                   the residual of u0 within the need's interval: the perceived need
+ *   ONSET (n, 0) u1's residual within the kind's interval: return to the usual facility
+ *   EPISODE (n, 1): u1 rehabilitation need, u3 referral down (drawn at discharge)
  *   EPISODE (n, 2 + v ÷ 4)[v mod 4]: admission at the v-th visit of kinds admitted at every visit
  *   VISIT   (n, s): u0 a new choice (referral not followed, or turned away), u2 referral compliance,
  *                   u3 referral delay (s-th such event of the episode)
@@ -123,7 +125,7 @@ export class CarePathway implements PartitionModel {
     this.held = new Uint8Array(n);
     this.choiceTables = choiceTables(world);
     this.utility = new Float64Array(world.catchment.maxEntries + 1);
-    this.scratch = new Float64Array(world.catchment.maxEntries + 1);
+    this.scratch = new Float64Array(2 * (world.catchment.maxEntries + 1));
     this.nests = new Int8Array(world.catchment.maxEntries + 1);
     this.fel = new FutureEventList((months / 12) * C.DAYS_PER_YEAR, Math.ceil(n * 1.2) + 1024);
     const K = world.kinds.count;
@@ -156,6 +158,26 @@ export class CarePathway implements PartitionModel {
     if (day > 0) this.slots.closeDay(this.waitSmoothing);
     this.day = day;
     this.dayRow = C.monthIndex(day) * C.COUNTER_COUNT;
+    if (day > 0 && day % C.DAYS_PER_YEAR === 0) this.newYear(day / C.DAYS_PER_YEAR);
+  }
+
+  /**
+   * The year's turn: residents age, die and are born (models/demography.ts). A newborn takes the
+   * slot of a resident who died, so what the pathway keeps per resident is cleared for it. Open
+   * episodes of the deceased run to their end (they are few and short, and ending them early would
+   * need an outcome for deaths, which the model does not yet have); the deductible needs no reset,
+   * as it is kept per insurance year.
+   */
+  private newYear(year: number): void {
+    const res = this.residents;
+    const { deaths } = advanceYear(res, this.world, this.streams, year);
+    this.count(C.DEATHS, this.day, deaths);
+    for (let r = 0; r < res.count; r++) {
+      if (res.age[r] === 0) {
+        this.usual[r] = 0;
+        this.deductibles.clear(r);
+      }
+    }
   }
 
   handle(kind: number, payload: number, time: number): void {
@@ -200,7 +222,8 @@ export class CarePathway implements PartitionModel {
     const id = res.firstId + r;
     const serial = res.onsetSerial[r];
     const o = streams.block(id, PURPOSE_ONSET, serial, 0);
-    const kind = pickCumulative(o[1], kinds.onsetCumulative, this.onsetRow(r) * K, K);
+    const onsetRow = this.onsetRow(r) * K;
+    const kind = pickCumulative(o[1], kinds.onsetCumulative, onsetRow, K);
     const uChoice = o[2];
     const uSeverity = o[3];
     res.onsetSerial[r] = serial + 1;
@@ -221,12 +244,20 @@ export class CarePathway implements PartitionModel {
     const u = streams.block(id, PURPOSE_EPISODE, serial, 0);
     const need = 1 + pickCumulative(u[0], kinds.needCumulative, kind * 5, 5);
     ep.need[e] = need;
+    // Two more uniforms without another block: where a uniform fell inside the interval that
+    // picked the need (or the kind) is itself uniform on [0, 1) and independent of the pick.
+    const uPerceived = residual(u[0], kinds.needCumulative, kind * 5, need - 1);
+    const uContinuity = residual(
+      o[1] * kinds.onsetCumulative[onsetRow + K - 1],
+      kinds.onsetCumulative,
+      onsetRow,
+      kind,
+    );
     ep.visitsLeft[e] = 1 + geometric(u[1], kinds.visitsMean[kind] - 1);
     ep.admissionDraw[e] = u[2];
     ep.stayDraw[e] = u[3];
-    const traits = streams.block(id, PURPOSE_EPISODE, serial, 1);
     const mis = this.world.scenario.choice.misjudgement;
-    const perceived = traits[0] < mis.under ? need - 1 : traits[0] < mis.under + mis.over ? need + 1 : need;
+    const perceived = uPerceived < mis.under ? need - 1 : uPerceived < mis.under + mis.over ? need + 1 : need;
     ep.perceivedNeed[e] = perceived < 1 ? 1 : perceived > 5 ? 5 : perceived;
     this.count(C.EPISODES_STARTED + kind, t);
     const bit = kinds.keyGroupBit[kind];
@@ -241,7 +272,7 @@ export class CarePathway implements PartitionModel {
       const usual = this.usual[r];
       const returns = kinds.usualSource[kind] && usual > 0;
       if (returns) this.count(C.USUAL_SOURCE_ELIGIBLE, t);
-      if (returns && traits[2] < this.world.scenario.choice.continuity) {
+      if (returns && uContinuity < this.world.scenario.choice.continuity) {
         this.count(C.USUAL_SOURCE_KEPT, t);
         facility = this.world.catchment.facility[this.entries(r) + usual - 1];
       } else {
@@ -689,6 +720,17 @@ export class CarePathway implements PartitionModel {
       this.episodes.byteLength
     );
   }
+}
+
+/**
+ * Where `x` fell inside the interval [c[at + k − 1], c[at + k]) of cumulative weights `c` that
+ * picked item k, rescaled to [0, 1): uniform and independent of k when x was uniform over the whole.
+ */
+export function residual(x: number, c: Float64Array, at: number, k: number): number {
+  const low = k > 0 ? c[at + k - 1] : 0;
+  const width = c[at + k] - low;
+  const v = width > 0 ? (x - low) / width : 0;
+  return v < 0 ? 0 : v >= 1 ? 0.9999999999999999 : v;
 }
 
 /** Triangular variate on [min, max] with the given mode, by inversion. */

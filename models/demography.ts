@@ -17,7 +17,7 @@ const AGES = 121;
  * NBS) would change it by less than 2.5% over five years, which is ignored. The slot of a resident
  * who dies is reborn as a newborn of age 0 in the same home village (so the same urban or rural
  * residence): sex from the sex ratio at birth, insurance scheme drawn as synthesis draws it at age
- * 0, no chronic condition, no stored key group, nothing of the deductible paid. The newborn keeps
+ * 0, no chronic condition, no stored key group (the care pathway clears what it keeps per resident: deductible paid, usual facility). The newborn keeps
  * the slot's `onsetSerial`: episode draws are addressed by (id, serial), so its episodes carry on
  * the serial count and never reuse an address of the deceased's. After the call, age 0 marks
  * exactly the slots reborn this year (every survivor is at least 1).
@@ -60,7 +60,7 @@ export function advanceYear(
   5 satisfies typeof CONDITIONS.length;
   const STROKE = 4;
 
-  const { age: ages, flags, conditions, keyGroups, deductiblePaid } = res;
+  const { age: ages, flags, conditions, keyGroups } = res;
   let deaths = 0;
   for (let r = 0; r < res.count; r++) {
     const id = res.firstId + r;
@@ -74,7 +74,6 @@ export function advanceYear(
       flags[r] = (u[1] < t.maleBirthShare ? FLAG_MALE : 0) | urban | (scheme << SCHEME_SHIFT);
       conditions[r] = 0;
       keyGroups[r] = 0;
-      deductiblePaid[r] = 0;
       continue;
     }
     if (age >= maxAge) continue;

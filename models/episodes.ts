@@ -147,7 +147,7 @@ function followUp(
     source: "Basic public health service norms (≥ 4 follow-ups a year); monthly prescriptions",
     incidence: { ages: [0], values: [0] },
     conditionIncidence: { [condition]: perYear },
-    severity: { min: 0, mode: 0.2, max: 0.5 },
+    severity: { min: 0, mode: 0.1, max: 0.3 },
     needLevel,
     usualSource: true,
     visits: { mean: 1, intervalDays: 30 },
@@ -169,7 +169,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
     source:
       "NHSS 2013 two-week illness; scaled to NHFPC 2015 visit totals after self-care: 25–31% of two-week illnesses were self-treated in 2008 (Li, Rao & Ren, BMC Public Health 2012;12:995)",
     incidence: { ages: AGES, values: [5.1, 3.1, 2.1, 2.6, 3.0, 3.4, 3.7] },
-    optOut: 0,
+    optOut: 1,
     severity: { min: 0, mode: 0.1, max: 0.4 },
     needLevel: [0.93, 0.07, 0, 0, 0],
     visits: { mean: 1.5, intervalDays: 3 },

@@ -97,8 +97,9 @@ export function buildMetrics(
   // Simulated visits stand for `scale` real ones each, seen by the region's real doctors.
   const perDoctorDay = (t: number) =>
     ratio(visitsAt(t) * supply.region.residentsPerSimulated, supply.doctorsByTier[t] * workingDaysPerYear);
+  // The load on the real region's beds: each simulated bed-day stands for `scale` real ones.
   const occupancy = (t: number) =>
-    ratio(sumRange(C.BED_DAYS + t), supply.simulatedBedsByTier[t] * C.DAYS_PER_YEAR);
+    ratio(sumRange(C.BED_DAYS + t) * supply.region.residentsPerSimulated, supply.bedsByTier[t] * C.DAYS_PER_YEAR);
   const firstContactByKind = Object.fromEntries(
     kindIds.map((id, k) => {
       const at = (slot: number) => sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + slot);
@@ -147,6 +148,7 @@ export function buildMetrics(
     referralOnlyVisitShare: ratio(referralOnly, allVisits),
     turnedAwayShareByTier: byTier((t) => ratio(sumRange(C.BALKED + t), visitsAt(t))),
     bedTransfers: TIER_NAMES.reduce((s, _, t) => s + sumRange(C.BED_TRANSFERS + t), 0),
+    deathsPer1000: ratio(1000 * sumRange(C.DEATHS), population),
     usualSourceReturnRate: ratio(sumRange(C.USUAL_SOURCE_KEPT), sumRange(C.USUAL_SOURCE_ELIGIBLE)),
     episodes: {
       started: kindIds.reduce((s, _, k) => s + sumRange(C.EPISODES_STARTED + k), 0),

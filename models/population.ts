@@ -285,12 +285,10 @@ export interface Residents {
   home: Int32Array;
   /** Episodes begun so far: the counter that addresses the resident's next onset draws. */
   onsetSerial: Uint32Array;
-  /** Inpatient deductible paid in the current insurance year (yuan). */
-  deductiblePaid: Float32Array;
 }
 
-/** Bytes of state per resident, the same at any population size: age, flags, conditions, keyGroups, home, onsetSerial, deductiblePaid. */
-export const RESIDENT_BYTES = 1 + 1 + 1 + 1 + 4 + 4 + 4;
+/** Bytes of state per resident, the same at any population size: age, flags, conditions, keyGroups, home, onsetSerial. */
+export const RESIDENT_BYTES = 1 + 1 + 1 + 1 + 4 + 4;
 
 export function allocateResidents(count: number, firstId: number): Residents {
   return {
@@ -302,7 +300,6 @@ export function allocateResidents(count: number, firstId: number): Residents {
     keyGroups: new Uint8Array(count),
     home: new Int32Array(count),
     onsetSerial: new Uint32Array(count),
-    deductiblePaid: new Float32Array(count),
   };
 }
 

@@ -1,11 +1,19 @@
 /**
- * Daily quotas: a pool issues a number of slots each day (a hospital's 号源), and a booking takes
- * the first day, from the day of arrival on, that still has a free slot. Quotas may be fractional
- * (a sample of a region simulates a fraction of each facility): day d then issues
- * ⌊q·(d+1)⌋ − ⌊q·d⌋ slots, so that any run of days issues q per day on average, with no drift.
+ * Daily quotas: a pool issues q slots a day (a hospital's 号源), and a booking takes the first
+ * day, from the day of arrival on, that still has a free slot. Quotas may be fractional (a sample
+ * of a region simulates a fraction of each facility).
  *
- * Days are tracked in a ring of `horizon` days per pool, each slot of the ring stamped with the
- * day it counts, so no work is done for days nobody books. A quota < 0 is unlimited.
+ * Small quotas are issued per window of several days instead of per day: a window of K days
+ * issues ⌊q·K·(w+1)⌋ − ⌊q·K·w⌋ slots (q a day on average, with no drift), K being the fewest days
+ * that hold `minWindowSlots` slots. Why: a real village clinic issuing 60 slots a day for 25
+ * patients never turns anyone away, but a 1-in-64 sample of it issues about one slot a day for
+ * 0.4 patients, and the chance that two of them fall on one day would make waits that the real
+ * clinic does not have, and results that depend on the sample size. Pooling days keeps the noise
+ * of a small sample at the level of a facility with `minWindowSlots` slots; facilities simulated
+ * at full size (tens of slots a day and more) keep daily quotas.
+ *
+ * Windows are tracked in a ring of `horizon` windows per pool, each stamped with the window it
+ * counts, so no work is done for windows nobody books. A quota < 0 is unlimited.
  *
  * Each pool also keeps the exponentially smoothed mean wait (days) of its bookings, updated once
  * a day by `closeDay`: what patients have learnt of a facility's queue, with a one-day lag.
@@ -13,6 +21,8 @@
 export class DailySlots {
   readonly poolCount: number;
   private readonly quota: Float64Array;
+  /** Days per window, per pool. */
+  private readonly window: Int32Array;
   private readonly used: Int32Array;
   private readonly stamp: Int32Array;
   /** Per pool: bookings, sum of waits (days), bookings refused, for today and the whole run. */
@@ -27,9 +37,15 @@ export class DailySlots {
   constructor(
     quotas: ArrayLike<number>,
     readonly horizon = 64,
+    minWindowSlots = 20,
   ) {
     this.poolCount = quotas.length;
     this.quota = Float64Array.from(quotas);
+    this.window = new Int32Array(this.poolCount);
+    for (let p = 0; p < this.poolCount; p++) {
+      const q = this.quota[p];
+      this.window[p] = q > 0 ? Math.min(28, Math.max(1, Math.ceil(minWindowSlots / q - 1e-9))) : 1;
+    }
     this.used = new Int32Array(this.poolCount * horizon);
     this.stamp = new Int32Array(this.poolCount * horizon).fill(-1);
     this.booked = new Float64Array(this.poolCount);
@@ -40,10 +56,15 @@ export class DailySlots {
     this.expectedWait = new Float64Array(this.poolCount);
   }
 
-  /** Slots pool `p` issues on day `d`. */
-  slotsOn(p: number, d: number): number {
-    const q = this.quota[p];
-    return Math.floor(q * (d + 1)) - Math.floor(q * d);
+  /** Days of pool `p`'s booking window. */
+  windowDays(p: number): number {
+    return this.window[p];
+  }
+
+  /** Slots pool `p` issues in its window `w` (days w·K … w·K + K − 1). */
+  slotsIn(p: number, w: number): number {
+    const qk = this.quota[p] * this.window[p];
+    return Math.floor(qk * (w + 1)) - Math.floor(qk * w);
   }
 
   /**
@@ -56,8 +77,9 @@ export class DailySlots {
   }
 
   /**
-   * Books the first day ≥ ⌊t⌋ with a free slot in pool `p`, if it is at most `maxDelayDays` after
-   * ⌊t⌋ (and within the ring). Returns the booked day, or -1 when refused (nothing is taken).
+   * Books the first day ≥ ⌊t⌋ whose window has a free slot in pool `p`, if it is at most
+   * `maxDelayDays` after ⌊t⌋ (and within the ring). Returns the booked day, or -1 when refused
+   * (nothing is taken).
    */
   book(p: number, t: number, maxDelayDays: number): number {
     const today = Math.floor(t);
@@ -66,19 +88,21 @@ export class DailySlots {
       this.record(p, 0);
       return today;
     }
-    const limit = Math.min(maxDelayDays, this.horizon - 1);
+    const K = this.window[p];
+    const limit = Math.min(maxDelayDays, (this.horizon - 1) * K);
     const base = p * this.horizon;
-    for (let k = 0; k <= limit; k++) {
-      const d = today + k;
-      const at = base + (d % this.horizon);
-      if (this.stamp[at] !== d) {
-        this.stamp[at] = d;
+    for (let w = Math.floor(today / K); ; w++) {
+      const day = w * K > today ? w * K : today;
+      if (day - today > limit) break;
+      const at = base + (w % this.horizon);
+      if (this.stamp[at] !== w) {
+        this.stamp[at] = w;
         this.used[at] = 0;
       }
-      if (this.used[at] < this.slotsOn(p, d)) {
+      if (this.used[at] < this.slotsIn(p, w)) {
         this.used[at]++;
-        this.record(p, k);
-        return d;
+        this.record(p, day - today);
+        return day;
       }
     }
     // A refusal teaches as much as a booking: it counts as a wait just past the limit.

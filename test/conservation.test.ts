@@ -10,7 +10,7 @@ describe("conservation", () => {
     const l = metrics.ledger;
     expect(l.episodesStarted).toBeGreaterThan(10_000);
     expect(l.episodesEnded + l.episodesOpenAtEnd).toBe(l.episodesStarted);
-    expect(l.episodesEndedOutpatient + l.episodesEndedInpatient).toBe(l.episodesEnded);
+    expect(l.episodesEndedOutpatient + l.episodesEndedInpatient + l.episodesOptedOut).toBe(l.episodesEnded);
     expect(l.sharedResults).toBe(l.sharedRequests);
     // Open episodes at the end are those in progress: a small share.
     expect(l.episodesOpenAtEnd).toBeLessThan(0.05 * l.episodesStarted);
@@ -22,6 +22,38 @@ describe("conservation", () => {
       .reduce((a, m) => a + Object.values(m.visitsByTier).reduce((x, y) => x + y, 0), 0);
     expect(monthlyLastYear).toBeCloseTo(s.totalVisits, 6);
     expect(s.grassrootsShare + s.hospitalShare).toBeCloseTo(1, 12);
+  });
+});
+
+describe("conservation when capacity saturates", () => {
+  it("reconciles the ledger, and keeps counts dated past the horizon", async () => {
+    // Tertiary hospitals issue a tenth of their slots and keep a fifth of their beds: patients
+    // are turned away, queue for weeks and are transferred; many visits fall after the last day.
+    const scenario = smallScenario(
+      { population: 20_000, years: 1 },
+      {
+        facilities: {
+          tertiary: { slotsPerDoctorDay: 0.8, bedsPer1000: 0.25 },
+          countyGeneral: { slotsPerDoctorDay: 2 },
+          citySecondary: { slotsPerDoctorDay: 2 },
+        },
+      },
+    );
+    // runScenario itself refuses a ledger that does not reconcile (LedgerError).
+    const { metrics } = await runScenario(scenario, { threads: 1 });
+    const l = metrics.ledger;
+    const s = metrics.summary;
+    expect(s.turnedAwayShareByTier.tertiary).toBeGreaterThan(0.05);
+    expect(s.bedTransfers).toBeGreaterThan(0);
+    expect(s.meanOutpatientWaitDaysByTier.tertiary).toBeGreaterThan(1);
+    expect(l.episodesEnded + l.episodesOpenAtEnd).toBe(l.episodesStarted);
+    expect(l.sharedResults).toBe(l.sharedRequests);
+    // Visits booked into days after the horizon are counted in the run's ledger, not dropped.
+    const monthlyVisits = metrics.monthly.reduce(
+      (a, m) => a + Object.values(m.visitsByTier).reduce((x, y) => x + y, 0),
+      0,
+    );
+    expect(l.outpatientVisits).toBeGreaterThan(monthlyVisits);
   });
 });
 

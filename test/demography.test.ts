@@ -60,10 +60,9 @@ const sliceOf = (r: Residents, from = 0, to = r.count): Residents => ({
   keyGroups: r.keyGroups.slice(from, to),
   home: r.home.slice(from, to),
   onsetSerial: r.onsetSerial.slice(from, to),
-  deductiblePaid: r.deductiblePaid.slice(from, to),
 });
 
-const COLUMNS = ["age", "flags", "conditions", "keyGroups", "home", "onsetSerial", "deductiblePaid"] as const;
+const COLUMNS = ["age", "flags", "conditions", "keyGroups", "home", "onsetSerial"] as const;
 
 const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -95,11 +94,10 @@ describe("default mortality", () => {
 describe(`one year of demography (${SIZE.toLocaleString("en")} residents, default parameters)`, () => {
   const world = worldOf();
   const residents = synthesizeAll(world);
-  // Marks the newborn's inheritance: a serial count and a deductible already paid.
+  // Marks the newborn's inheritance: a serial count.
   for (const r of residents) {
     for (let i = 0; i < r.count; i++) {
       r.onsetSerial[i] = (i % 13) + 1;
-      r.deductiblePaid[i] = 250;
     }
   }
   const before = residents.map((r) => sliceOf(r));
@@ -155,12 +153,10 @@ describe(`one year of demography (${SIZE.toLocaleString("en")} residents, defaul
         if (r.age[i] === 0) {
           newborns++;
           check(r.conditions[i] === 0 && r.keyGroups[i] === 0, "newborn without conditions or groups", id);
-          check(r.deductiblePaid[i] === 0, "newborn has paid no deductible", id);
         } else {
           if (b.age[i] === maxAge) capped++;
           check(r.age[i] === Math.min(b.age[i] + 1, maxAge), "survivor one year older", id);
           check(r.flags[i] === b.flags[i] && r.keyGroups[i] === b.keyGroups[i], "survivor's flags kept", id);
-          check(r.deductiblePaid[i] === 250, "survivor's deductible kept", id);
           check((r.conditions[i] & b.conditions[i]) === b.conditions[i], "survivor keeps its conditions", id);
         }
       }

@@ -28,7 +28,7 @@ describe("facility placement", () => {
   it("puts a clinic in every rural village and community stations at one per 4,000 urban residents", () => {
     expect(countOf(world, "villageClinic")).toBe(villagesOf(ruralTownships).length);
     const expectedStations = villagesOf(urbanTownships).reduce(
-      (s, v) => s + Math.max(1, Math.ceil(v.population / 4000)),
+      (s, v) => s + Math.max(1, Math.ceil((v.population * world.scale) / 4000)),
       0,
     );
     expect(countOf(world, "communityStation", "units")).toBe(expectedStations);
@@ -45,19 +45,39 @@ describe("facility placement", () => {
     expect(countOf(world, "provincial")).toBe(1);
   });
 
-  it("derives outpatient capacity from staff and keeps city-wide facilities last", () => {
+  it("derives daily slots from staff and working days, scaled to the simulated residents, and keeps city-wide facilities last", () => {
     const f = world.facilities;
+    // 3.2 M real residents simulated by 300,000: each stands for 10.67.
+    expect(world.scale).toBeCloseTo(3_200_000 / 300_000, 12);
     for (let i = 0; i < f.count; i++) {
       if (f.tier[i] === TIER_COUNT - 1) continue;
       expect(f.doctors[i]).toBeGreaterThanOrEqual(1);
-      expect(f.dailyCapacity[i]).toBeCloseTo(
-        f.doctors[i] *
-          world.scenario.facilities[FACILITY_TYPES[f.type[i]] as Exclude<FacilityType, "provincial">]
-            .visitsPerDoctorPerDay,
-        9,
-      );
+      const type = world.scenario.facilities[FACILITY_TYPES[f.type[i]] as Exclude<FacilityType, "provincial">];
+      expect(f.slotsPerDay[i]).toBeCloseTo((f.doctors[i] * type.slotsPerDoctorDay * 251) / 365 / world.scale, 9);
+      expect(Math.abs(f.simulatedBeds[i] - f.beds[i] / world.scale)).toBeLessThanOrEqual(f.beds[i] > 0 ? 0.5 : 0);
       expect(f.area[i] < 0).toBe(i >= f.sharedFirst);
     }
+  });
+
+  it("staffs the real region whatever the sample: supply per capita does not depend on run.population", () => {
+    const small = buildWorld(scenario({ run: { population: 100_000 } }));
+    const large = buildWorld(scenario({ run: { population: 400_000 } }));
+    const doctors = (w: World) => Array.from(w.facilities.doctors);
+    const beds = (w: World) => Array.from(w.facilities.beds);
+    // Real staff differ only by the rounding of each village's sampled population.
+    const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(Math.abs(total(doctors(small)) - total(doctors(large))) / total(doctors(large))).toBeLessThan(0.01);
+    expect(Math.abs(total(beds(small)) - total(beds(large))) / total(beds(large))).toBeLessThan(0.01);
+    // Slots per simulated resident are the same: 4× the residents, 4× the slots.
+    const slots = (w: World) => Array.from(w.facilities.slotsPerDay).filter((q) => q > 0);
+    expect(total(slots(large)) / total(slots(small))).toBeCloseTo(4, 1);
+    // 2015: 1.38 GPs per 10,000 (NHFPC bulletin); every township centre has one at full staffing.
+    const gps = total(Array.from(large.facilities.gps));
+    expect(gps / 320).toBeGreaterThan(1.0);
+    expect(gps / 320).toBeLessThan(2.2);
+    const centre = FACILITY_TYPES.indexOf("townshipCentre");
+    for (let i = 0; i < large.facilities.count; i++)
+      if (large.facilities.type[i] === centre) expect(large.facilities.gps[i]).toBeGreaterThanOrEqual(1);
   });
 
   it("gives tertiary hospitals a higher capability than township centres in every condition group", () => {

@@ -6,7 +6,7 @@
  * multinomial logit; with λ < 1 a second facility in a nest raises the nest's pull by λ·ln 2
  * instead of ln 2 — one more hospital adds mostly capacity, not demand.
  *
- * `scratch` must hold n numbers. Returns the chosen index, or -1 when none is available.
+ * `scratch` must hold 2n numbers. Returns the chosen index, or -1 when none is available.
  */
 export function chooseNested(
   utility: Float64Array,
@@ -16,50 +16,61 @@ export function chooseNested(
   u: number,
   scratch: Float64Array,
 ): number {
-  // Pass 1: inclusive value of each nest, written at the nest's first index; its within-nest
-  // cumulative weights in scratch.
+  // Pass 1: each nest's within-nest cumulative weights (in scratch, from its first index) and its
+  // inclusive value (kept at scratch[n + nest's first index]). A nest of one alternative — most
+  // of them — needs no exp or log: its inclusive value is the alternative's utility.
   let maxInclusive = Number.NEGATIVE_INFINITY;
   let start = 0;
   while (start < n) {
     let end = start + 1;
     while (end < n && nest[end] === nest[start]) end++;
-    let m = Number.NEGATIVE_INFINITY;
-    for (let i = start; i < end; i++) if (utility[i] > m) m = utility[i];
-    if (m === Number.NEGATIVE_INFINITY) {
-      for (let i = start; i < end; i++) scratch[i] = 0;
+    let inclusive: number;
+    if (end === start + 1) {
+      inclusive = utility[start];
+      scratch[start] = inclusive === Number.NEGATIVE_INFINITY ? 0 : 1;
     } else {
-      let s = 0;
-      for (let i = start; i < end; i++) {
-        if (utility[i] !== Number.NEGATIVE_INFINITY) s += Math.exp((utility[i] - m) / lambda);
-        scratch[i] = s;
+      let m = Number.NEGATIVE_INFINITY;
+      for (let i = start; i < end; i++) if (utility[i] > m) m = utility[i];
+      if (m === Number.NEGATIVE_INFINITY) {
+        for (let i = start; i < end; i++) scratch[i] = 0;
+        inclusive = m;
+      } else {
+        let s = 0;
+        for (let i = start; i < end; i++) {
+          if (utility[i] !== Number.NEGATIVE_INFINITY) s += Math.exp((utility[i] - m) / lambda);
+          scratch[i] = s;
+        }
+        inclusive = m + lambda * Math.log(s);
       }
-      const inclusive = m + lambda * Math.log(s);
-      if (inclusive > maxInclusive) maxInclusive = inclusive;
     }
+    scratch[n + start] = inclusive;
+    if (inclusive > maxInclusive) maxInclusive = inclusive;
     start = end;
   }
   if (maxInclusive === Number.NEGATIVE_INFINITY) return -1;
-  // Pass 2: nest weights exp(I_t − max); pick the nest, then the alternative within it.
+  // Pass 2: nest weights exp(I_t − max), kept in place of the inclusive values.
   let total = 0;
   start = 0;
   while (start < n) {
     let end = start + 1;
     while (end < n && nest[end] === nest[start]) end++;
-    const s = scratch[end - 1];
-    if (s > 0) total += Math.exp(nestInclusive(utility, start, end, s, lambda) - maxInclusive);
+    const inclusive = scratch[n + start];
+    const w = inclusive === Number.NEGATIVE_INFINITY ? 0 : Math.exp(inclusive - maxInclusive);
+    scratch[n + start] = w;
+    total += w;
     start = end;
   }
+  // Pass 3: the nest, then the alternative within it, from the one uniform.
   let target = u * total;
-  start = 0;
   let lastAvailable = -1;
+  start = 0;
   while (start < n) {
     let end = start + 1;
     while (end < n && nest[end] === nest[start]) end++;
-    const s = scratch[end - 1];
-    if (s > 0) {
-      const w = Math.exp(nestInclusive(utility, start, end, s, lambda) - maxInclusive);
+    const w = scratch[n + start];
+    if (w > 0) {
       if (target < w) {
-        const within = (target / w) * s;
+        const within = (target / w) * scratch[end - 1];
         for (let i = start; i < end - 1; i++) if (within < scratch[i]) return i;
         return end - 1;
       }
@@ -71,12 +82,6 @@ export function chooseNested(
   // Rounding left the target past the last nest: take that nest's last available alternative.
   while (lastAvailable >= 0 && utility[lastAvailable] === Number.NEGATIVE_INFINITY) lastAvailable--;
   return lastAvailable;
-}
-
-function nestInclusive(utility: Float64Array, start: number, end: number, s: number, lambda: number): number {
-  let m = Number.NEGATIVE_INFINITY;
-  for (let i = start; i < end; i++) if (utility[i] > m) m = utility[i];
-  return m + lambda * Math.log(s);
 }
 
 /** The choice probabilities of `chooseNested` (for tests and reports). */

@@ -51,9 +51,9 @@ export const ChoiceSchema = z
       .number()
       .min(0)
       .max(1)
-      .default(0.25)
+      .default(0.1)
       .describe("Share of the quality weight that applies even at zero severity."),
-    tierConstant: byTierSchema(z.number(), [1.2, 0.3, 0, 0, -1]).describe(
+    tierConstant: byTierSchema(z.number(), [1.2, 0.3, 0, 0.3, -1.5]).describe(
       "Alternative-specific constants (habit, convenience beyond travel): calibration parameters.",
     ),
     nestSimilarity: z
@@ -67,9 +67,9 @@ export const ChoiceSchema = z
     belowNeedPenalty: z
       .number()
       .max(0)
-      .default(-4)
+      .default(-5)
       .describe(
-        "Utility of a facility whose capability is below the patient's perceived need (−4: chosen ≈ 50× less often than an equal facility that can treat): calibration parameter.",
+        "Utility of a facility whose capability is below the patient's perceived need (−5: chosen ≈ 150× less often than an equal facility that can treat): calibration parameter.",
       ),
     misjudgement: z
       .object({
@@ -77,7 +77,7 @@ export const ChoiceSchema = z
           .number()
           .min(0)
           .max(1)
-          .default(0.15)
+          .default(0.1)
           .describe("Probability the patient perceives the need one level lower than it is."),
         over: z
           .number()

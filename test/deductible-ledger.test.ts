@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { DeductibleLedger } from "../models/deductible-ledger.ts";
+import { insuranceTables, InsuranceSchema } from "../models/insurance.ts";
+import { COUNTY, TERTIARY, TOWNSHIP } from "../models/tiers.ts";
+
+const RESIDENT = 1;
+const tables = (rule: "perYearPerTier" | "perYear" | "perAdmission") =>
+  insuranceTables(
+    InsuranceSchema.parse({
+      schemes: { resident: { inpatient: { deductibleRule: rule, deductible: { township: 300, county: 400, tertiary: 700 } } } },
+    }),
+  );
+
+describe("inpatient deductible (起付线)", () => {
+  it("per year at each tier: paying at the county leaves the tertiary deductible whole", () => {
+    const d = new DeductibleLedger(2, tables("perYearPerTier"));
+    expect(d.remaining(0, RESIDENT, COUNTY, 0)).toBe(400);
+    d.pay(0, RESIDENT, COUNTY, 0, 400);
+    expect(d.remaining(0, RESIDENT, COUNTY, 0)).toBe(0);
+    expect(d.remaining(0, RESIDENT, TERTIARY, 0)).toBe(700);
+    expect(d.remaining(1, RESIDENT, COUNTY, 0)).toBe(400); // another resident
+  });
+
+  it("per year whatever the tier: what was paid counts against every tier's threshold", () => {
+    const d = new DeductibleLedger(1, tables("perYear"));
+    d.pay(0, RESIDENT, COUNTY, 0, 400);
+    expect(d.remaining(0, RESIDENT, TOWNSHIP, 0)).toBe(0);
+    expect(d.remaining(0, RESIDENT, TERTIARY, 0)).toBe(300);
+  });
+
+  it("per admission: every stay pays it again", () => {
+    const d = new DeductibleLedger(1, tables("perAdmission"));
+    d.pay(0, RESIDENT, COUNTY, 0, 400);
+    expect(d.remaining(0, RESIDENT, COUNTY, 0)).toBe(400);
+  });
+
+  it("starts each insurance year afresh, and a stay charged late still counts for its own year", () => {
+    const d = new DeductibleLedger(1, tables("perYearPerTier"));
+    d.pay(0, RESIDENT, COUNTY, 0, 250);
+    expect(d.remaining(0, RESIDENT, COUNTY, 1)).toBe(400); // year 1 reads nothing of year 0
+    expect(d.remaining(0, RESIDENT, COUNTY, 0)).toBe(150);
+    d.pay(0, RESIDENT, COUNTY, 1, 100);
+    expect(d.remaining(0, RESIDENT, COUNTY, 1)).toBe(300);
+  });
+});

@@ -226,6 +226,8 @@ export class CarePathway implements PartitionModel {
     const kind = pickCumulative(o[1], kinds.onsetCumulative, onsetRow, K);
     const uChoice = o[2];
     const uSeverity = o[3];
+    // Read before the next block: `streams.block` reuses one buffer.
+    const uContinuity = residual(o[1] * kinds.onsetCumulative[onsetRow + K - 1], kinds.onsetCumulative, onsetRow, kind);
     res.onsetSerial[r] = serial + 1;
     this.fel.push(t + exponential(o[0], 1 / this.onsetTotal(r, K)), ONSET, r);
 
@@ -245,14 +247,9 @@ export class CarePathway implements PartitionModel {
     const need = 1 + pickCumulative(u[0], kinds.needCumulative, kind * 5, 5);
     ep.need[e] = need;
     // Two more uniforms without another block: where a uniform fell inside the interval that
-    // picked the need (or the kind) is itself uniform on [0, 1) and independent of the pick.
+    // picked the need (above: the kind) is itself uniform on [0, 1) and independent of the pick.
     const uPerceived = residual(u[0], kinds.needCumulative, kind * 5, need - 1);
-    const uContinuity = residual(
-      o[1] * kinds.onsetCumulative[onsetRow + K - 1],
-      kinds.onsetCumulative,
-      onsetRow,
-      kind,
-    );
+
     ep.visitsLeft[e] = 1 + geometric(u[1], kinds.visitsMean[kind] - 1);
     ep.admissionDraw[e] = u[2];
     ep.stayDraw[e] = u[3];

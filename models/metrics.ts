@@ -166,6 +166,7 @@ export function buildMetrics(
           "countyDomesticRate",
           "countyHospitalReferralOutRate",
           "visitsPerPersonYear",
+          "admissionsPer100",
         ] as const
       ).map((k) => [k, spread(rates.map((r) => r[k]))]),
     ),

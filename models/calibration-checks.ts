@@ -67,8 +67,7 @@ export const CALIBRATION_CHECKS: readonly CalibrationCheckDefinition[] = [
   },
   {
     id: "bed-occupancy-tertiary",
-    description:
-      "Tertiary hospitals' bed occupancy above 100% (102.9% in 2010, ≈ 99% in 2015); band 85–105%",
+    description: "Tertiary hospitals' bed occupancy above 100% (102.9% in 2010, ≈ 99% in 2015); band 85–105%",
     source: "Ministry of Health, 2010 medical service efficiency tables; NHFPC bulletin 2015",
     metric: "bedOccupancyByTier.tertiary",
     reported: 0.99,
@@ -77,7 +76,8 @@ export const CALIBRATION_CHECKS: readonly CalibrationCheckDefinition[] = [
   },
   {
     id: "bed-occupancy-county",
-    description: "Secondary (county-tier) hospitals' bed occupancy 87.3% in 2010 (≈ 84% in 2015); band 70–95%",
+    description:
+      "Secondary (county-tier) hospitals' bed occupancy 87.3% in 2010 (≈ 84% in 2015); band 70–95%",
     source: "Ministry of Health, 2010 medical service efficiency tables; NHFPC bulletin 2015",
     metric: "bedOccupancyByTier.county",
     reported: 0.85,
@@ -104,8 +104,10 @@ export const CALIBRATION_CHECKS: readonly CalibrationCheckDefinition[] = [
   },
   {
     id: "workload-tertiary",
-    description: "Tertiary hospital doctors' visits per working day 7.5 in 2010 (public hospitals 7.6 in 2015); band 5.5–10",
-    source: "Ministry of Health, 2010 medical service efficiency tables; 2015 statistics as quoted for public hospitals",
+    description:
+      "Tertiary hospital doctors' visits per working day 7.5 in 2010 (public hospitals 7.6 in 2015); band 5.5–10",
+    source:
+      "Ministry of Health, 2010 medical service efficiency tables; 2015 statistics as quoted for public hospitals",
     metric: "visitsPerDoctorDayByTier.tertiary",
     reported: 7.6,
     low: 5.5,

@@ -227,7 +227,12 @@ export class CarePathway implements PartitionModel {
     const uChoice = o[2];
     const uSeverity = o[3];
     // Read before the next block: `streams.block` reuses one buffer.
-    const uContinuity = residual(o[1] * kinds.onsetCumulative[onsetRow + K - 1], kinds.onsetCumulative, onsetRow, kind);
+    const uContinuity = residual(
+      o[1] * kinds.onsetCumulative[onsetRow + K - 1],
+      kinds.onsetCumulative,
+      onsetRow,
+      kind,
+    );
     res.onsetSerial[r] = serial + 1;
     this.fel.push(t + exponential(o[0], 1 / this.onsetTotal(r, K)), ONSET, r);
 
@@ -274,11 +279,11 @@ export class CarePathway implements PartitionModel {
         facility = this.world.catchment.facility[this.entries(r) + usual - 1];
       } else {
         facility = this.choose(e, -1, NO_EXCLUSION, uChoice, true);
-        if (facility !== OPT_OUT && kinds.usualSource[kind]) this.usual[r] = this.entryOffset(r, facility) + 1;
+        if (facility !== OPT_OUT && kinds.usualSource[kind])
+          this.usual[r] = this.entryOffset(r, facility) + 1;
       }
     }
-    const slot =
-      facility === OPT_OUT ? C.OPT_OUT_SLOT : (this.world.facilities.tier[facility] as number);
+    const slot = facility === OPT_OUT ? C.OPT_OUT_SLOT : (this.world.facilities.tier[facility] as number);
     this.count(C.FIRST_CONTACT + kind * C.FIRST_CONTACT_SLOTS + slot, t);
     if (facility === OPT_OUT) {
       this.count(C.ENDED_OPT_OUT, t);
@@ -386,7 +391,10 @@ export class CarePathway implements PartitionModel {
       let cost = this.episodeCost(end, rowBase, visits, r, scheme, year);
       if (end !== i) cost += row[(rowBase + tier) * ROW_STRIDE] * entry[eb + 2];
       let v =
-        entry[eb] + entry[eb + 1] * severityWeight + c.costPerYuan * cost + c.waitPerDay * this.expectedWait(f);
+        entry[eb] +
+        entry[eb + 1] * severityWeight +
+        c.costPerYuan * cost +
+        c.waitPerDay * this.expectedWait(f);
       if (end !== i) v += c.belowNeed;
       utility[j] = v;
     }
@@ -627,7 +635,8 @@ export class CarePathway implements PartitionModel {
     const r = ep.resident[e];
     const first = this.entries(r);
     const from = first + this.entryOffset(r, ep.facility[e]);
-    const target = cat.facility[this.choiceTables.end[(from * GROUP_COUNT + ep.group[e]) * 5 + ep.need[e] - 1]];
+    const target =
+      cat.facility[this.choiceTables.end[(from * GROUP_COUNT + ep.group[e]) * 5 + ep.need[e] - 1]];
     this.count(C.UPWARD_REFERRALS, t);
     if (!(ep.flags[e] & REFERRED)) {
       ep.flags[e] |= REFERRED;
@@ -648,7 +657,11 @@ export class CarePathway implements PartitionModel {
     const ep = this.episodes;
     const kind = ep.kind[e];
     // Treatment cycles still to come: rehabilitation waits for the last one.
-    if (w.kinds.admissionAt[kind] === ADMIT_AT_EVERY_VISIT && ep.visitsLeft[e] > 1 && !(ep.flags[e] & REHAB)) {
+    if (
+      w.kinds.admissionAt[kind] === ADMIT_AT_EVERY_VISIT &&
+      ep.visitsLeft[e] > 1 &&
+      !(ep.flags[e] & REHAB)
+    ) {
       this.followUpOrEnd(e, t);
       return;
     }

@@ -1,8 +1,4 @@
-import {
-  DEDUCTIBLE_PER_ADMISSION,
-  DEDUCTIBLE_PER_YEAR,
-  type InsuranceTables,
-} from "./insurance.ts";
+import { DEDUCTIBLE_PER_ADMISSION, DEDUCTIBLE_PER_YEAR, type InsuranceTables } from "./insurance.ts";
 import { TIER_COUNT } from "./tiers.ts";
 
 /**

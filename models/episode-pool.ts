@@ -83,7 +83,9 @@ export class EpisodePool {
   }
 
   private resize(n: number): void {
-    const grow = <T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array>(
+    const grow = <
+      T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array,
+    >(
       a: T,
       C: new (n: number) => T,
     ): T => {

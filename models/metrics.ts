@@ -99,7 +99,10 @@ export function buildMetrics(
     ratio(visitsAt(t) * supply.region.residentsPerSimulated, supply.doctorsByTier[t] * workingDaysPerYear);
   // The load on the real region's beds: each simulated bed-day stands for `scale` real ones.
   const occupancy = (t: number) =>
-    ratio(sumRange(C.BED_DAYS + t) * supply.region.residentsPerSimulated, supply.bedsByTier[t] * C.DAYS_PER_YEAR);
+    ratio(
+      sumRange(C.BED_DAYS + t) * supply.region.residentsPerSimulated,
+      supply.bedsByTier[t] * C.DAYS_PER_YEAR,
+    );
   const firstContactByKind = Object.fromEntries(
     kindIds.map((id, k) => {
       const at = (slot: number) => sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + slot);
@@ -134,11 +137,16 @@ export function buildMetrics(
     capableFirstContactByKind: Object.fromEntries(
       kindIds.map((id, k) => {
         let sought = 0;
-        for (let t = 0; t < TIER_NAMES.length; t++) sought += sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + t);
+        for (let t = 0; t < TIER_NAMES.length; t++)
+          sought += sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + t);
         return [id, ratio(sumRange(C.FIRST_CONTACT_CAPABLE + k), sought)];
       }),
     ),
-    bedOccupancyByTier: { township: occupancy(TOWNSHIP), county: occupancy(COUNTY), tertiary: occupancy(TERTIARY) },
+    bedOccupancyByTier: {
+      township: occupancy(TOWNSHIP),
+      county: occupancy(COUNTY),
+      tertiary: occupancy(TERTIARY),
+    },
     visitsPerDoctorDayByTier: {
       village: perDoctorDay(VILLAGE),
       township: perDoctorDay(TOWNSHIP),

@@ -1,6 +1,6 @@
 import type { RegionSupply } from "../reports/metrics-schema.ts";
-import { TIER_OF_TYPE } from "./facility-placement.ts";
 import { FACILITY_TYPES } from "./facilities.ts";
+import { TIER_OF_TYPE } from "./facility-placement.ts";
 import { COUNTY, TERTIARY, TIER_COUNT, TOWNSHIP, VILLAGE } from "./tiers.ts";
 import type { World } from "./world.ts";
 

@@ -45,7 +45,7 @@ export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
   },
   {
     id: "county-domestic-2017-national",
-    description: "County-domestic visit rate about 90% by 2017 (\"about\" scored as within 2 points: ≥ 88%)",
+    description: 'County-domestic visit rate about 90% by 2017 ("about" scored as within 2 points: ≥ 88%)',
     source: "National pilot assessment standard 2015 (seed 004); Jiujiang 2016 (seed 001)",
     metric: "countyDomesticRate",
     comparator: ">=",

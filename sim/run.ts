@@ -41,7 +41,14 @@ export async function runScenario(scenario: Scenario, options: ExecuteOptions = 
     .flatMap((g) => (g.population ?? []).map((m, i) => ({ partition: g.partitions[i], m })))
     .sort((a, b) => a.partition - b.partition)
     .reduce<PopulationMarginals | undefined>((acc, { m }) => (acc ? mergeMarginals(acc, m) : m), undefined);
-  const metrics = buildMetrics(scenario, world.kinds.ids, supplyTotals(world), reps, TIERSIM_VERSION, population);
+  const metrics = buildMetrics(
+    scenario,
+    world.kinds.ids,
+    supplyTotals(world),
+    reps,
+    TIERSIM_VERSION,
+    population,
+  );
   // 5. Nothing lost: every episode started has ended in one outcome or is still open, and every
   //    request for shared capacity got its answer. A broken ledger is a bug, never a result.
   assertLedger(metrics);
@@ -102,12 +109,15 @@ function assertLedger(m: RunMetrics): void {
   const l = m.ledger;
   const problems: string[] = [];
   if (l.episodesStarted !== l.episodesEnded + l.episodesOpenAtEnd)
-    problems.push(`episodes started ${l.episodesStarted} ≠ ended ${l.episodesEnded} + open ${l.episodesOpenAtEnd}`);
+    problems.push(
+      `episodes started ${l.episodesStarted} ≠ ended ${l.episodesEnded} + open ${l.episodesOpenAtEnd}`,
+    );
   if (l.episodesEnded !== l.episodesEndedOutpatient + l.episodesEndedInpatient + l.episodesOptedOut)
     problems.push(`episodes ended ${l.episodesEnded} ≠ the sum of their outcomes`);
   if (l.sharedRequests !== l.sharedResults)
     problems.push(`shared requests ${l.sharedRequests} ≠ results ${l.sharedResults}`);
   for (const [kind, k] of Object.entries(m.ledgerByKind))
     if (k.started !== k.ended + k.open) problems.push(`kind ${kind}: started ${k.started} ≠ ended + open`);
-  if (problems.length > 0) throw new LedgerError(`the conservation ledger does not reconcile: ${problems.join("; ")}`);
+  if (problems.length > 0)
+    throw new LedgerError(`the conservation ledger does not reconcile: ${problems.join("; ")}`);
 }

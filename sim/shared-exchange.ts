@@ -115,7 +115,9 @@ export function allocateShared(
     const serverPool = r[at + 3];
     if (serverPool >= 0 && start >= 0) {
       second =
-        servers.serverCount(serverPool) === 0 ? start : servers.acquire(serverPool, start, r[at + 4], r[at + 5]);
+        servers.serverCount(serverPool) === 0
+          ? start
+          : servers.acquire(serverPool, start, r[at + 4], r[at + 5]);
     }
     deliver(best, r[at + 6], start, second);
   }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { referralTarget } from "../models/choice/tables.ts";
 import { GROUP_COUNT } from "../models/condition-groups.ts";
+import { DEFAULT_EPISODE_KINDS } from "../models/episodes.ts";
 import { FACILITY_TYPES } from "../models/facilities.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { buildWorld } from "../models/world.ts";
@@ -68,6 +69,17 @@ describe("the baseline, kind by kind", () => {
     expect(m.summary.meanOutpatientWaitDaysByTier.tertiary).toBeGreaterThan(0.05);
   });
 
+  it("counts referred patients once and referral hops each time", () => {
+    expect(m.summary.upwardReferralPatients).toBeGreaterThan(0);
+    expect(m.summary.upwardReferralPatients).toBeLessThanOrEqual(m.summary.upwardReferrals);
+  });
+
+  it("lets residents die at the 2015 rate (7.11‰, NBS) once the first year has turned", () => {
+    // Deaths are Poisson with mean ≈ 200,000 × 7.11‰ ≈ 1,422: SE ≈ 0.19‰.
+    const se = (Math.sqrt(200_000 * 0.00711) / 200_000) * 1000;
+    expect(Math.abs(m.summary.deathsPer1000 - 7.11)).toBeLessThan(4 * se);
+  });
+
   it("returns chronic follow-ups to the usual facility at the rate set (0.8)", () => {
     // Eligible follow-ups number at least half of the year's follow-up episodes (residents
     // without a usual facility yet are few after the warm-up year): a binomial bound.
@@ -79,6 +91,41 @@ describe("the baseline, kind by kind", () => {
   });
 });
 
+describe("treatment cycles", () => {
+  it("draws admission at every cycle, and rehabilitation after a stay keeps the remaining cycles", async () => {
+    // Cancer only, admitted with probability ½ at each cycle and always needing rehab; as frequent
+    // as hospitals can take without queues (queues would stretch episodes past the summary year,
+    // which then would see more of the short ones end).
+    // Cycles N = 1 + G, G geometric with mean 5 (P(G = k) = (1/6)(5/6)^k). An episode ends as an
+    // inpatient one unless every cycle drew "no admission": P = 1 − E[½^N] = 1 − ½·(1/6)/(1 − (5/6)·½) = 6/7.
+    // (Drawn once per episode instead, half the episodes would never be admitted; cut short by
+    // rehabilitation, an episode would end after its first stay.)
+    const cancer = DEFAULT_EPISODE_KINDS.find((k) => k.id === "cancer");
+    const s = ScenarioSchema.parse({
+      run: { population: 100_000, years: 2 },
+      episodes: {
+        kinds: [
+          {
+            ...cancer,
+            incidence: { ages: [0], values: [0.015] },
+            admission: { village: 0, township: 0.5, county: 0.5, tertiary: 0.5, outOfRegion: 0.5 },
+            rehab: { probability: 1, visits: 1, intervalDays: 7 },
+          },
+        ],
+      },
+    });
+    const { metrics } = await runScenario(s, { threads: 2 });
+    const o = metrics.summary.episodes.byOutcome;
+    const ended = o.treatedOutpatient + o.treatedInpatient + o.optedOut;
+    const share = o.treatedInpatient / ended;
+    expect(Math.abs(share - 6 / 7)).toBeLessThan(4 * Math.sqrt(((6 / 7) * (1 / 7)) / ended));
+    // Every episode runs its cycles: admissions per episode ≈ ½ × 6 cycles (steady state).
+    const admissions = Object.values(metrics.summary.admissionsByTier).reduce((a, b) => a + b, 0);
+    expect(admissions / metrics.summary.episodes.started).toBeGreaterThan(2.7);
+    expect(admissions / metrics.summary.episodes.started).toBeLessThan(3.3);
+  }, 60_000);
+});
+
 describe("wait feedback", () => {
   it("more tertiary slots shorten tertiary waits and draw more patients there", async () => {
     const base = ScenarioSchema.parse({ run: { population: 100_000, years: 2 } });
@@ -86,8 +133,13 @@ describe("wait feedback", () => {
       run: { population: 100_000, years: 2 },
       facilities: { tertiary: { slotsPerDoctorDay: 12 } },
     });
-    const [a, b] = [(await runScenario(base, { threads: 2 })).metrics, (await runScenario(more, { threads: 2 })).metrics];
-    expect(b.summary.meanOutpatientWaitDaysByTier.tertiary).toBeLessThan(a.summary.meanOutpatientWaitDaysByTier.tertiary);
+    const [a, b] = [
+      (await runScenario(base, { threads: 2 })).metrics,
+      (await runScenario(more, { threads: 2 })).metrics,
+    ];
+    expect(b.summary.meanOutpatientWaitDaysByTier.tertiary).toBeLessThan(
+      a.summary.meanOutpatientWaitDaysByTier.tertiary,
+    );
     expect(b.summary.visitsShareByTier.tertiary).toBeGreaterThan(a.summary.visitsShareByTier.tertiary);
   }, 120_000);
 });
@@ -115,7 +167,10 @@ describe("nested choice", () => {
 describe("per-capita invariance", () => {
   it("a 100,000-resident sample of a 400,000-resident region gives the full-size shares", async () => {
     const region = (population: number, replications: number) =>
-      ScenarioSchema.parse({ run: { population, years: 2, replications }, geography: { population: 400_000 } });
+      ScenarioSchema.parse({
+        run: { population, years: 2, replications },
+        geography: { population: 400_000 },
+      });
     const sample = (await runScenario(region(100_000, 5), { threads: 2 })).metrics;
     const full = (await runScenario(region(400_000, 1), { threads: 2 })).metrics;
     for (const key of ["grassrootsShare", "countyDomesticRate", "admissionsPer100"] as const) {

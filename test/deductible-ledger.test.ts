@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { DeductibleLedger } from "../models/deductible-ledger.ts";
-import { insuranceTables, InsuranceSchema } from "../models/insurance.ts";
+import { InsuranceSchema, insuranceTables } from "../models/insurance.ts";
 import { COUNTY, TERTIARY, TOWNSHIP } from "../models/tiers.ts";
 
 const RESIDENT = 1;
 const tables = (rule: "perYearPerTier" | "perYear" | "perAdmission") =>
   insuranceTables(
     InsuranceSchema.parse({
-      schemes: { resident: { inpatient: { deductibleRule: rule, deductible: { township: 300, county: 400, tertiary: 700 } } } },
+      schemes: {
+        resident: {
+          inpatient: { deductibleRule: rule, deductible: { township: 300, county: 400, tertiary: 700 } },
+        },
+      },
     }),
   );
 

@@ -7,7 +7,8 @@ function frequencies(utility: number[], nest: number[], lambda: number, draws = 
   const u = Float64Array.from(utility);
   const scratch = new Float64Array(2 * utility.length);
   const counts = new Array<number>(utility.length).fill(0);
-  for (let k = 0; k < draws; k++) counts[chooseNested(u, nest, utility.length, lambda, (k + 0.5) / draws, scratch)]++;
+  for (let k = 0; k < draws; k++)
+    counts[chooseNested(u, nest, utility.length, lambda, (k + 0.5) / draws, scratch)]++;
   return counts.map((c) => c / draws);
 }
 
@@ -18,15 +19,16 @@ describe("nested logit", () => {
     const p0 = 1 / (1 + Math.E * Math.SQRT2);
     const expected = [p0, (1 - p0) / 2, (1 - p0) / 2];
     const f = frequencies([0, 1, 1], [0, 1, 1], 0.5);
-    expected.forEach((p, i) => expect(f[i]).toBeCloseTo(p, 4));
-    nestedProbabilities([0, 1, 1], [0, 1, 1], 0.5).forEach((p, i) => expect(p).toBeCloseTo(expected[i], 12));
+    for (const [i, p] of expected.entries()) expect(f[i]).toBeCloseTo(p, 4);
+    for (const [i, p] of nestedProbabilities([0, 1, 1], [0, 1, 1], 0.5).entries())
+      expect(p).toBeCloseTo(expected[i], 12);
   });
 
   it("is the multinomial logit when λ = 1", () => {
     const v = [0.3, -1, 2, 0.5];
     const z = v.reduce((s, x) => s + Math.exp(x), 0);
     const f = frequencies(v, [0, 1, 1, 2], 1);
-    v.forEach((x, i) => expect(f[i]).toBeCloseTo(Math.exp(x) / z, 4));
+    for (const [i, x] of v.entries()) expect(f[i]).toBeCloseTo(Math.exp(x) / z, 4);
   });
 
   it("adds capacity rather than demand: a copy of an alternative raises its nest's share by λ·ln 2 in the inclusive value", () => {
@@ -34,7 +36,9 @@ describe("nested logit", () => {
     const share = (tertiaries: number, lambda: number) => {
       const v = [0, ...Array(tertiaries).fill(0)];
       const nest = [0, ...Array(tertiaries).fill(1)];
-      return nestedProbabilities(v, nest, lambda).slice(1).reduce((a, b) => a + b, 0);
+      return nestedProbabilities(v, nest, lambda)
+        .slice(1)
+        .reduce((a, b) => a + b, 0);
     };
     const plain = share(2, 1) - share(1, 1); // 2/3 − 1/2
     const nested = share(2, 0.3) - share(1, 0.3);
@@ -55,7 +59,14 @@ describe("nested logit", () => {
         (values, u, lambda) => {
           const utility = Float64Array.from(values.map((v) => v ?? Number.NEGATIVE_INFINITY));
           const nest = values.map((_, i) => Math.floor(i / 3));
-          const pick = chooseNested(utility, nest, utility.length, lambda, u, new Float64Array(2 * utility.length));
+          const pick = chooseNested(
+            utility,
+            nest,
+            utility.length,
+            lambda,
+            u,
+            new Float64Array(2 * utility.length),
+          );
           const anyAvailable = values.some((v) => v !== undefined);
           if (!anyAvailable) return pick === -1;
           return pick >= 0 && pick < utility.length && utility[pick] !== Number.NEGATIVE_INFINITY;

@@ -52,9 +52,15 @@ describe("facility placement", () => {
     for (let i = 0; i < f.count; i++) {
       if (f.tier[i] === TIER_COUNT - 1) continue;
       expect(f.doctors[i]).toBeGreaterThanOrEqual(1);
-      const type = world.scenario.facilities[FACILITY_TYPES[f.type[i]] as Exclude<FacilityType, "provincial">];
-      expect(f.slotsPerDay[i]).toBeCloseTo((f.doctors[i] * type.slotsPerDoctorDay * 251) / 365 / world.scale, 9);
-      expect(Math.abs(f.simulatedBeds[i] - f.beds[i] / world.scale)).toBeLessThanOrEqual(f.beds[i] > 0 ? 0.5 : 0);
+      const type =
+        world.scenario.facilities[FACILITY_TYPES[f.type[i]] as Exclude<FacilityType, "provincial">];
+      expect(f.slotsPerDay[i]).toBeCloseTo(
+        (f.doctors[i] * type.slotsPerDoctorDay * 251) / 365 / world.scale,
+        9,
+      );
+      expect(Math.abs(f.simulatedBeds[i] - f.beds[i] / world.scale)).toBeLessThanOrEqual(
+        f.beds[i] > 0 ? 0.5 : 0,
+      );
       expect(f.area[i] < 0).toBe(i >= f.sharedFirst);
     }
   });
@@ -66,7 +72,9 @@ describe("facility placement", () => {
     const beds = (w: World) => Array.from(w.facilities.beds);
     // Real staff differ only by the rounding of each village's sampled population.
     const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    expect(Math.abs(total(doctors(small)) - total(doctors(large))) / total(doctors(large))).toBeLessThan(0.01);
+    expect(Math.abs(total(doctors(small)) - total(doctors(large))) / total(doctors(large))).toBeLessThan(
+      0.01,
+    );
     expect(Math.abs(total(beds(small)) - total(beds(large))) / total(beds(large))).toBeLessThan(0.01);
     // Slots per simulated resident are the same: 4× the residents, 4× the slots.
     const slots = (w: World) => Array.from(w.facilities.slotsPerDay).filter((q) => q > 0);

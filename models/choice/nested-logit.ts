@@ -105,7 +105,8 @@ export function nestedProbabilities(
   const denominator = [...inclusive.values()].reduce((s, v) => s + Math.exp(v), 0);
   for (const [t, members] of nests) {
     const within = members.reduce((s, i) => s + Math.exp(utility[i] / lambda), 0);
-    for (const i of members) out[i] = (Math.exp(inclusive.get(t)!) / denominator) * (Math.exp(utility[i] / lambda) / within);
+    for (const i of members)
+      out[i] = (Math.exp(inclusive.get(t)!) / denominator) * (Math.exp(utility[i] / lambda) / within);
   }
   return out;
 }

@@ -36,7 +36,9 @@ export const ChoiceSchema = z
       .number()
       .max(0)
       .default(-0.03)
-      .describe("Utility of the first minute of travel (calibration parameter; see travelSaturationMinutes)."),
+      .describe(
+        "Utility of the first minute of travel (calibration parameter; see travelSaturationMinutes).",
+      ),
     travelSaturationMinutes: z
       .number()
       .positive()

@@ -69,7 +69,8 @@ export function choiceTables(w: World): ChoiceTables {
     const t = f.tier[id];
     tier[i] = t;
     const hasBeds = f.simulatedBeds[id] > 0 || t === OUT_OF_REGION;
-    entry[i * ENTRY_STRIDE] = asc[t] + travelUtility(cat.minutes[i], p.travelPerMinute, p.travelSaturationMinutes);
+    entry[i * ENTRY_STRIDE] =
+      asc[t] + travelUtility(cat.minutes[i], p.travelPerMinute, p.travelSaturationMinutes);
     entry[i * ENTRY_STRIDE + 1] = p.qualityWeight * f.quality[id];
     entry[i * ENTRY_STRIDE + 2] = f.priceFactor[id];
     entry[i * ENTRY_STRIDE + 3] = t + (hasBeds ? HAS_BEDS : 0);
@@ -105,7 +106,14 @@ export function choiceTables(w: World): ChoiceTables {
  * time), else the choice set's last entry (the provincial hospitals, which validation makes
  * capable of every need the catalogue can draw).
  */
-export function referralTarget(w: World, first: number, last: number, i: number, group: number, need: number) {
+export function referralTarget(
+  w: World,
+  first: number,
+  last: number,
+  i: number,
+  group: number,
+  need: number,
+) {
   const cat = w.catchment;
   const f = w.facilities;
   const capable = (j: number) => f.capability[cat.facility[j] * GROUP_COUNT + group] >= need;

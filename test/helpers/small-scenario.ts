@@ -6,7 +6,13 @@ import { type Scenario, ScenarioSchema } from "../../models/scenario.ts";
  * have a realistic size).
  */
 export function smallScenario(
-  overrides: { population?: number; years?: number; replications?: number; seed?: number; region?: number } = {},
+  overrides: {
+    population?: number;
+    years?: number;
+    replications?: number;
+    seed?: number;
+    region?: number;
+  } = {},
   extra: { geography?: object } & Record<string, unknown> = {},
 ): Scenario {
   const population = overrides.population ?? 20_000;

@@ -68,7 +68,7 @@ export const EpisodeKindSchema = z
     maxBedWaitDays: z
       .number()
       .min(0)
-      .default(2)
+      .default(7)
       .describe(
         "Longest wait for a bed before the patient is transferred to another capable hospital with beds.",
       ),
@@ -147,7 +147,8 @@ function followUp(
     source: "Basic public health service norms (≥ 4 follow-ups a year); monthly prescriptions",
     incidence: { ages: [0], values: [0] },
     conditionIncidence: { [condition]: perYear },
-    severity: { min: 0, mode: 0.1, max: 0.3 },
+    // Prescription renewal: the least severe of visits, where quality matters least.
+    severity: { min: 0, mode: 0.05, max: 0.2 },
     needLevel,
     usualSource: true,
     visits: { mean: 1, intervalDays: 30 },
@@ -201,6 +202,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
     admission: tiers(0, 0.5, 0.75, 0.8, 0.8),
     lengthOfStayDays: tiers(1, 7, 10, 12, 14),
     rehab: { probability: 0.3, visits: 6, intervalDays: 7 },
+    maxBedWaitDays: 1,
   },
   // Chronic follow-up, one kind per condition: each visit renews a prescription or checks
   // control; the yearly number of visits is the condition's incidence (national basic public
@@ -239,6 +241,7 @@ DEFAULT_EPISODE_KINDS.push(
     needLevel: [0.1, 0.5, 0.35, 0.05, 0],
     visits: { mean: 2, intervalDays: 7 },
     admission: tiers(0, 0.25, 0.4, 0.45, 0.5),
+    maxBedWaitDays: 3,
   },
   {
     id: "electiveSurgery",
@@ -251,6 +254,7 @@ DEFAULT_EPISODE_KINDS.push(
     visits: { mean: 2, intervalDays: 14 },
     admission: tiers(0, 0.9, 0.95, 0.95, 0.95),
     admissionAt: "last",
+    maxBedWaitDays: 14,
   },
   {
     id: "maternity",
@@ -266,6 +270,7 @@ DEFAULT_EPISODE_KINDS.push(
     admission: tiers(0, 0.95, 0.98, 0.98, 0.98),
     admissionAt: "last",
     lengthOfStayDays: tiers(1, 3, 4, 5, 5),
+    maxBedWaitDays: 1,
   },
   {
     id: "cancer",

@@ -209,7 +209,7 @@ export const FacilitiesSchema = z
       gpShare: 0.01,
       slotsPerDoctorDay: 8,
       bedsPerFacility: 0,
-      bedsPer1000: 1.25,
+      bedsPer1000: 1.35,
       capability: [4, 4, 4, 4, 4, 4, 4, 4],
       quality: 0.9,
     }),

@@ -22,6 +22,8 @@ const FONT = "sans-serif";
 const MONTH_PARSE = { date: "utc:'%Y-%m'" } as const;
 const SIMULATED_LINE = "Grassroots share (simulated)";
 const TARGET_LINE = "Grassroots-share target";
+const NOT_SEEKING_CARE = "Not seeking care";
+const NOT_SEEKING_CARE_COLOR = "#fdd0a2";
 const MET_COLOR = "#1a7f37";
 const NOT_MET_COLOR = "#c62828";
 
@@ -224,6 +226,53 @@ export function visitsByTierChart(m: RunMetrics): TopLevelSpec {
 }
 
 /**
+ * Where each kind of episode first sought care in the summary year: one bar per kind, stacked
+ * from village clinic to out of region, then the share not seeking care at all.
+ */
+export function firstContactChart(m: RunMetrics): TopLevelSpec {
+  const { summary } = m;
+  const kinds = Object.keys(summary.firstContactByKind);
+  const categories = [...tierLabels, NOT_SEEKING_CARE];
+  const bars = Object.entries(summary.firstContactByKind).flatMap(([kind, shares]) => [
+    ...TIERS.map((tier, order) => ({ kind, category: TIER_LABELS[tier], order, share: shares[tier] })),
+    { kind, category: NOT_SEEKING_CARE, order: TIERS.length, share: shares.optOut },
+  ]);
+
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: `Where episodes first seek care, ${summary.label}`,
+      subtitle: `Share of first contacts by tier, and of episodes not seeking care, per episode kind; ${replicationsNote(m)}`,
+    },
+    width: CHART_WIDTH - 160,
+    height: { step: 24 },
+    config: baseConfig,
+    data: { values: bars },
+    mark: { type: "bar" },
+    encoding: {
+      y: { field: "kind", type: "nominal", title: null, sort: kinds },
+      x: {
+        field: "share",
+        type: "quantitative",
+        title: "Share of episodes (%)",
+        stack: "zero",
+        // Shares sum to 1 up to rounding error; clamping keeps a hair over 1 inside the plot.
+        scale: { domain: [0, 1], clamp: true },
+        axis: { format: ".0%" },
+      },
+      color: {
+        field: "category",
+        type: "nominal",
+        title: "First contact",
+        scale: { domain: categories, range: [...tierColors, NOT_SEEKING_CARE_COLOR] },
+        legend: { orient: "bottom", columns: 3 },
+      },
+      order: { field: "order", type: "quantitative" },
+    },
+  };
+}
+
+/**
  * Each scored target as one row: a tick at the target, a dot at the simulated value (green when
  * met, red when not) and a thin rule between them showing the gap.
  */
@@ -288,12 +337,22 @@ export function targetsChart(m: RunMetrics): TopLevelSpec {
   };
 }
 
-/** Every chart of a run, in report order. The targets chart is left out when nothing is scored. */
+/**
+ * Every chart of a run, in report order. The first-contact chart is left out when no episode kind
+ * is reported, the targets chart when nothing is scored.
+ */
 export function allCharts(m: RunMetrics): NamedChart[] {
   const charts: NamedChart[] = [
     { name: "tier-share", title: "Share of visits by tier", spec: tierShareChart(m) },
     { name: "visits-by-tier", title: `Visits by tier, ${m.summary.label}`, spec: visitsByTierChart(m) },
   ];
+  if (Object.keys(m.summary.firstContactByKind).length > 0) {
+    charts.push({
+      name: "first-contact",
+      title: `Where episodes first seek care, ${m.summary.label}`,
+      spec: firstContactChart(m),
+    });
+  }
   if (m.targets.length > 0) {
     charts.push({ name: "targets", title: "Targets: simulated vs target", spec: targetsChart(m) });
   }

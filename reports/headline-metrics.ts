@@ -2,7 +2,7 @@ import type { TargetScore, YearSummary } from "./metrics-schema.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 
 /** How a metric's value is stored and shown. */
-export type MetricUnit = "fraction" | "count" | "perPersonYear" | "per100" | "perDoctorDay";
+export type MetricUnit = "fraction" | "count" | "perPersonYear" | "per100" | "per1000" | "perDoctorDay";
 
 export interface HeadlineMetric {
   key: keyof YearSummary & string;
@@ -86,16 +86,42 @@ export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
     key: "downwardReferrals",
     label: "Downward referrals",
     unit: "count",
-    definition: "Patients moved down to their township or community centre after a stay, in the summary year.",
+    definition:
+      "Patients moved down to their township or community centre after a stay, in the summary year.",
+  },
+];
+
+/**
+ * Further figures of the summary year, shown after the headline figures in the report's summary
+ * table (not in the terminal scorecard).
+ */
+export const SUPPLEMENTARY_METRICS: readonly HeadlineMetric[] = [
+  {
+    key: "bedTransfers",
+    label: "Bed transfers",
+    unit: "count",
+    definition: "Admissions moved to another hospital for want of a bed, in the summary year.",
+  },
+  {
+    key: "deathsPer1000",
+    label: "Deaths per 1,000 residents",
+    unit: "per1000",
+    definition: "Deaths per 1,000 residents in the summary year (each death is replaced by a birth).",
+  },
+  {
+    key: "usualSourceReturnRate",
+    label: "Usual-source return rate",
+    unit: "fraction",
+    definition:
+      "Chronic follow-ups of residents with a usual facility that returned to that facility ÷ all such follow-ups.",
   },
 ];
 
 /** Summary keys that are not fractions; targets on any other key are read as fractions. */
 const NON_FRACTION_UNITS: ReadonlyMap<string, MetricUnit> = new Map<string, MetricUnit>([
-  ...HEADLINE_METRICS.filter((metric) => metric.unit !== "fraction").map((metric): [string, MetricUnit] => [
-    metric.key,
-    metric.unit,
-  ]),
+  ...[...HEADLINE_METRICS, ...SUPPLEMENTARY_METRICS]
+    .filter((metric) => metric.unit !== "fraction")
+    .map((metric): [string, MetricUnit] => [metric.key, metric.unit]),
   ["totalVisits", "count"],
   ["upwardReferralPatients", "count"],
   ["bedTransfers", "count"],
@@ -124,6 +150,8 @@ export function formatInUnit(value: number, unit: MetricUnit): string {
     case "per100":
     case "perDoctorDay":
       return formatDecimal(value, 1);
+    case "per1000":
+      return formatDecimal(value, 2);
   }
 }
 

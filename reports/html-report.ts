@@ -3,8 +3,13 @@
  * inlined as SVG, so the file opens offline and can be mailed as it is. Every string that comes
  * from the scenario or the metrics goes through `escapeHtml`.
  */
-import { comparatorSymbol, formatMetricValue, HEADLINE_METRICS } from "./headline-metrics.ts";
-import { type ByTier, type RunMetrics, type Spread, TIERS } from "./metrics-schema.ts";
+import {
+  comparatorSymbol,
+  formatMetricValue,
+  HEADLINE_METRICS,
+  SUPPLEMENTARY_METRICS,
+} from "./headline-metrics.ts";
+import { type ByTier, type RunMetrics, type Spread, TIERS, type Tier } from "./metrics-schema.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 import { TIER_LABELS } from "./tier-labels.ts";
 
@@ -49,6 +54,7 @@ const STYLE = `
   h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
   h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: 0.2rem; }
   .description { color: #57606a; margin-top: 0; }
+  p.note { color: #57606a; font-size: 0.92rem; max-width: 60rem; }
   table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.92rem; }
   th, td { border-bottom: 1px solid #d0d7de; padding: 0.3rem 0.7rem; text-align: left; vertical-align: top; }
   th { background: #f6f8fa; }
@@ -199,7 +205,7 @@ function populationTable(m: RunMetrics): string {
 
 function headlineTable(m: RunMetrics): string {
   const header = [cell("Metric"), cell("Value", "num"), cell("Spread over replications")];
-  const rows = HEADLINE_METRICS.map((metric) => {
+  const rows = [...HEADLINE_METRICS, ...SUPPLEMENTARY_METRICS].map((metric) => {
     const zh = metric.zh ? ` <span lang="zh">${metric.zh}</span>` : "";
     return row([
       cell(`${metric.label}${zh}`),
@@ -245,6 +251,112 @@ function tierTable(m: RunMetrics): string {
   return table("tiers", header, [...rows, total]);
 }
 
+/** The tiers inside the region: the ones with doctors (and, from township up, beds) of their own. */
+const REGION_TIERS = ["village", "township", "county", "tertiary"] as const satisfies readonly Tier[];
+
+/** A short paragraph saying what the table after it shows and how its figures are defined. */
+function note(html: string): string {
+  return `<p class="note">${html}</p>`;
+}
+
+function firstContactTable(m: RunMetrics): string {
+  const { firstContactByKind, capableFirstContactByKind } = m.summary;
+  const kinds = [...new Set([...Object.keys(firstContactByKind), ...Object.keys(capableFirstContactByKind)])];
+  if (kinds.length === 0) return "<p>No first contacts were recorded.</p>";
+  const header = [
+    cell("Episode kind"),
+    ...TIERS.map((tier) => cell(TIER_LABELS[tier], "num")),
+    cell("Not seeking care", "num"),
+    cell("First contact able to treat", "num"),
+  ];
+  const rows = kinds.map((kind) => {
+    const shares = firstContactByKind[kind];
+    return row([
+      cell(escapeHtml(kind)),
+      ...TIERS.map((tier) => cell(formatPercent(shares?.[tier] ?? Number.NaN), "num")),
+      cell(formatPercent(shares?.optOut ?? Number.NaN), "num"),
+      cell(formatPercent(capableFirstContactByKind[kind] ?? Number.NaN), "num"),
+    ]);
+  });
+  return [
+    note(
+      `Where each kind of episode first sought care in ${escapeHtml(m.summary.label)}: the share of the year's first contacts made at each tier, and the share of episodes whose patient did not seek care at all (each row sums to 100%). <em>First contact able to treat</em>: the share of first contacts, episodes not seeking care aside, made at a facility able to treat the episode (its capability meets the episode's need).`,
+    ),
+    table("first-contact", header, rows),
+  ].join("\n");
+}
+
+function capacityTable(m: RunMetrics): string {
+  const { summary } = m;
+  const perDoctorDay: Partial<Record<Tier, number>> = summary.visitsPerDoctorDayByTier;
+  const occupancy: Partial<Record<Tier, number>> = summary.bedOccupancyByTier;
+  /** Blank where the figure does not apply to the tier (no beds, or doctors outside the region). */
+  const ifApplies = (value: number | undefined, metric: string) =>
+    value === undefined ? "" : formatMetricValue(metric, value);
+  const header = [
+    cell("Tier"),
+    cell("Share of visits", "num"),
+    cell("Mean outpatient wait (days)", "num"),
+    cell("Turned away", "num"),
+    cell("Visits per doctor-day", "num"),
+    cell("Bed occupancy", "num"),
+  ];
+  const rows = TIERS.map((tier) =>
+    row([
+      cell(TIER_LABELS[tier]),
+      cell(formatPercent(summary.visitsShareByTier[tier]), "num"),
+      cell(formatDecimal(summary.meanOutpatientWaitDaysByTier[tier], 2), "num"),
+      cell(formatPercent(summary.turnedAwayShareByTier[tier]), "num"),
+      cell(ifApplies(perDoctorDay[tier], `visitsPerDoctorDayByTier.${tier}`), "num"),
+      cell(ifApplies(occupancy[tier], `bedOccupancyByTier.${tier}`), "num"),
+    ]),
+  );
+  return [
+    note(
+      `How loaded each tier was in ${escapeHtml(m.summary.label)}. <em>Share of visits</em>: the tier's outpatient and emergency visits ÷ all visits. <em>Mean outpatient wait</em>: days from arriving at the facility to the visit. <em>Turned away</em>: patients who found no slot within their patience at the tier's facilities and went elsewhere, ÷ the tier's visits. <em>Visits per doctor-day</em> (<span lang="zh">医师日均担负诊疗人次</span>): the tier's visits ÷ (the real region's doctors at that tier × working days). <em>Bed occupancy</em> (<span lang="zh">病床使用率</span>): occupied bed-days ÷ bed-days available, for the tiers with beds; above 100% means more bed-days were used than the beds provide. Blank where a figure does not apply.`,
+    ),
+    table("capacity", header, rows),
+  ].join("\n");
+}
+
+/** A supply ratio or scale factor: whole numbers as counts, others with two decimals. */
+function formatRatio(value: number): string {
+  return Number.isInteger(value) ? formatCount(value) : formatDecimal(value, 2);
+}
+
+function regionSection(m: RunMetrics): string {
+  const { region } = m;
+  const facts: [string, string][] = [
+    ["Real population", formatCount(region.population)],
+    ["Simulated residents", formatCount(m.population)],
+    ["Residents each simulated resident stands for", formatRatio(region.residentsPerSimulated)],
+    ["General practitioners per 10,000 residents", formatDecimal(region.gpsPer10k, 2)],
+    ["Township centres without a general practitioner", formatCount(region.townshipCentresWithoutGp)],
+  ];
+  const items = facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join("\n");
+  const beds: Partial<Record<Tier, number>> = region.bedsPer1000ByTier;
+  const header = [
+    cell("Tier"),
+    cell("Doctors per 1,000 residents", "num"),
+    cell("Beds per 1,000 residents", "num"),
+  ];
+  const rows = REGION_TIERS.map((tier) => {
+    const tierBeds = beds[tier];
+    return row([
+      cell(TIER_LABELS[tier]),
+      cell(formatDecimal(region.doctorsPer1000ByTier[tier], 2), "num"),
+      cell(tierBeds === undefined ? "" : formatDecimal(tierBeds, 2), "num"),
+    ]);
+  });
+  return [
+    note(
+      "The real region the run stands for, and how many of its residents each simulated resident represents. Doctors and beds are the real region's, per 1,000 of its residents; visits per doctor-day and bed occupancy are computed against them. Village clinics have no beds.",
+    ),
+    `<dl class="facts">\n${items}\n</dl>`,
+    table("supply", header, rows),
+  ].join("\n");
+}
+
 /** Counts keyed by names from the model (outcomes, episode kinds), with their share of a total. */
 function countTable(caption: string, counts: Record<string, number>, total: number): string {
   const header = [cell(caption), cell("Count", "num"), cell("Share", "num")];
@@ -282,7 +394,7 @@ function definitions(m: RunMetrics): string {
   const general: [string, string][] = [
     [
       "Visits",
-      "Outpatient visits plus inpatient admissions, counted at the tier where they happen: village clinic, township health centre, county hospital, tertiary hospital, or out of region.",
+      "Outpatient and emergency visits (诊疗人次), counted at the tier where they happen: village clinic, township health centre, county hospital, tertiary hospital, or out of region. Inpatient admissions are counted apart.",
     ],
     [
       "Simulated values",
@@ -293,7 +405,7 @@ function definitions(m: RunMetrics): string {
       "The simulated mean compared with the target by the target's comparator (≥ or ≤). Each scenario is scored against the targets of its own source.",
     ],
   ];
-  const headline: [string, string][] = HEADLINE_METRICS.map((metric) => [
+  const headline: [string, string][] = [...HEADLINE_METRICS, ...SUPPLEMENTARY_METRICS].map((metric) => [
     metric.zh ? `${metric.label} (${metric.zh})` : metric.label,
     metric.definition,
   ]);
@@ -329,6 +441,10 @@ ${scorecardTable(m)}
 <h2>Calibration checks</h2>
 ${checksTable(m)}
 </section>
+<section id="region">
+<h2>Region and supply</h2>
+${regionSection(m)}
+</section>
 <section id="population">
 <h2>Synthetic population</h2>
 ${populationTable(m)}
@@ -338,6 +454,10 @@ ${populationTable(m)}
 ${headlineTable(m)}
 <h3>Visits by tier</h3>
 ${tierTable(m)}
+<h3>Capacity</h3>
+${capacityTable(m)}
+<h3>Where episodes first seek care</h3>
+${firstContactTable(m)}
 <h3>Episodes</h3>
 ${episodesSection(m)}
 </section>

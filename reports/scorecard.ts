@@ -1,11 +1,12 @@
 /**
- * The few lines a run prints to the terminal: headline figures and one line per target.
+ * The few lines a run prints to the terminal: headline figures, bed occupancy and waits, one line
+ * per target and one per calibration check.
  * Plain text unless asked for colour; control characters from the scenario are neutralised so a
  * scenario name cannot move the cursor or recolour the terminal.
  */
 import { comparatorSymbol, formatMetricValue, HEADLINE_METRICS } from "./headline-metrics.ts";
 import type { RunMetrics } from "./metrics-schema.ts";
-import { formatCount } from "./number-format.ts";
+import { formatCount, formatDecimal } from "./number-format.ts";
 
 export interface ScorecardOptions {
   /** Colour ✓ green and ✗ red with ANSI escapes. Off by default. */
@@ -20,6 +21,10 @@ const RESET_COLOR = "\u001b[39m";
 export function terminalSafe(text: string): string {
   return text.replace(/\p{Cc}/gu, "\uFFFD");
 }
+
+/** The tiers inside the region, and those of them with beds, as named on the compact lines. */
+const REGION_TIERS = ["village", "township", "county", "tertiary"] as const;
+const BED_TIERS = ["township", "county", "tertiary"] as const;
 
 function columnWidth(values: readonly string[]): number {
   return Math.max(0, ...values.map((value) => value.length));
@@ -44,6 +49,13 @@ export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): 
   for (const { label, value } of headline) {
     lines.push(`  ${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`);
   }
+  const occupancy = m.summary.bedOccupancyByTier;
+  const wait = m.summary.meanOutpatientWaitDaysByTier;
+  lines.push(
+    "",
+    `  Bed occupancy: ${BED_TIERS.map((tier) => `${tier} ${formatMetricValue(`bedOccupancyByTier.${tier}`, occupancy[tier])}`).join(" · ")}`,
+    `  Mean outpatient wait (days): ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(wait[tier], 2)}`).join(" · ")}`,
+  );
 
   if (m.targets.length > 0) {
     const met = m.targets.filter((target) => target.met).length;

@@ -173,10 +173,18 @@ describe("per-capita invariance", () => {
       });
     const sample = (await runScenario(region(100_000, 5), { threads: 2 })).metrics;
     const full = (await runScenario(region(400_000, 1), { threads: 2 })).metrics;
+    // One run's SD: the spread of 5 replications at 100k, but never below the binomial SD of a
+    // share of that run's visits (or the Poisson SD of its admissions), since 5 replications can
+    // underestimate it. A run of 4× the residents has half of it: SE of the difference =
+    // √(sd²/5 + sd²/4).
+    const visits = sample.summary.totalVisits;
+    const floor = {
+      grassrootsShare: Math.sqrt((0.6 * 0.4) / visits),
+      countyDomesticRate: Math.sqrt((0.8 * 0.2) / (visits / 2)),
+      admissionsPer100: (100 * Math.sqrt(0.15 * 100_000)) / 100_000,
+    };
     for (const key of ["grassrootsShare", "countyDomesticRate", "admissionsPer100"] as const) {
-      // The spread of 5 replications at 100k estimates one run's SD; a run of 4× the residents has
-      // half of it. SE of the difference = √(sd²/5 + sd²/4).
-      const sd = sample.summary.spread[key]?.sd ?? Number.NaN;
+      const sd = Math.max(sample.summary.spread[key]?.sd ?? 0, floor[key]);
       const se = Math.sqrt((sd * sd) / 5 + (sd * sd) / 4);
       const diff = Math.abs(sample.summary[key] - full.summary[key]);
       expect(diff, `${key}: ${sample.summary[key]} vs ${full.summary[key]}, SE ${se}`).toBeLessThan(4 * se);

@@ -8,7 +8,14 @@ import fc from "fast-check";
 import type { TopLevelSpec } from "vega-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeFileAtomic } from "../reports/atomic-write.ts";
-import { allCharts, targetsChart, tierShareChart, visitsByTierChart } from "../reports/charts.ts";
+import {
+  allCharts,
+  firstContactChart,
+  targetsChart,
+  tierShareChart,
+  visitsByTierChart,
+} from "../reports/charts.ts";
+import { formatMetricValue, HEADLINE_METRICS, SUPPLEMENTARY_METRICS } from "../reports/headline-metrics.ts";
 import { buildHtmlReport, escapeHtml, type RenderedChart, scopeSvgIds } from "../reports/html-report.ts";
 import type { RunMetrics } from "../reports/metrics-schema.ts";
 import { compileChart, renderSvg } from "../reports/render.ts";
@@ -26,7 +33,25 @@ function maliciousMetrics(): RunMetrics {
   m.summary.label = `2017${MALICIOUS}`;
   m.summary.episodes.byOutcome = { [MALICIOUS]: 5, recovered: 10 };
   m.targets[0] = { ...m.targets[0]!, id: `id-${MALICIOUS}`, description: MALICIOUS, source: MALICIOUS };
+  m.summary.firstContactByKind[`kind-${MALICIOUS}`] = m.summary.firstContactByKind.maternity!;
+  m.summary.capableFirstContactByKind[`kind-${MALICIOUS}`] = 0.5;
   return m;
+}
+
+/** The rows of the report's table of class `className` (header first), each as its cells' HTML. */
+function tableRows(html: string, className: string): string[][] {
+  const body = html.match(new RegExp(`<table class="${className}">([\\s\\S]*?)</table>`))?.[1];
+  expect(body, `table ${className}`).toBeDefined();
+  return [...body!.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map(([, cells]) =>
+    [...cells!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map(([, content]) => content!),
+  );
+}
+
+/** The row of a table whose first cell is `first`. */
+function tableRow(html: string, className: string, first: string): string[] {
+  const found = tableRows(html, className).find((cells) => cells[0] === first);
+  expect(found, `${className} row ${first}`).toBeDefined();
+  return found!;
 }
 
 async function renderAll(m: RunMetrics): Promise<RenderedChart[]> {
@@ -48,17 +73,28 @@ afterEach(async () => {
 describe("charts", () => {
   it("gives every chart a unique file-safe name and leaves out the targets chart when nothing is scored", () => {
     const names = allCharts(makeMetricsFixture()).map((chart) => chart.name);
-    expect(names).toEqual(["tier-share", "visits-by-tier", "targets"]);
+    expect(names).toEqual(["tier-share", "visits-by-tier", "first-contact", "targets"]);
     for (const name of names) expect(name).toMatch(/^[a-z0-9-]+$/);
 
     const unscored = { ...makeMetricsFixture(), targets: [] };
-    expect(allCharts(unscored).map((chart) => chart.name)).toEqual(["tier-share", "visits-by-tier"]);
+    expect(allCharts(unscored).map((chart) => chart.name)).toEqual([
+      "tier-share",
+      "visits-by-tier",
+      "first-contact",
+    ]);
+  });
+
+  it("leaves out the first-contact chart when no episode kind is reported", () => {
+    const m = makeMetricsFixture();
+    m.summary.firstContactByKind = {};
+    expect(allCharts(m).map((chart) => chart.name)).toEqual(["tier-share", "visits-by-tier", "targets"]);
   });
 
   it.each([
     ["tierShareChart", tierShareChart],
     ["visitsByTierChart", visitsByTierChart],
     ["targetsChart", targetsChart],
+    ["firstContactChart", firstContactChart],
   ])("%s compiles with vega-lite without warnings", (_name, chart) => {
     expect(compileChart(chart(makeMetricsFixture())).warnings).toEqual([]);
   });
@@ -89,6 +125,24 @@ describe("charts", () => {
     const svg = await renderSvg(targetsChart(makeMetricsFixture()));
     expect(svg).toContain("county-referral-out-2015-wenzhou");
     expect(svg).toContain("8.3% (target ≤ 10.0%)");
+  });
+
+  it("stacks first contact by kind from village clinic to not seeking care", async () => {
+    const m = makeMetricsFixture();
+    const spec = firstContactChart(m);
+    const values = (spec.data as { values: { kind: string; category: string; share: number }[] }).values;
+    expect(values.filter((v) => v.kind === "maternity").map((v) => [v.category, v.share])).toEqual([
+      ["Village clinic", 0.01],
+      ["Township health centre", 0.262],
+      ["County hospital", 0.648],
+      ["Tertiary hospital", 0.071],
+      ["Out of region", 0.009],
+      ["Not seeking care", 0],
+    ]);
+    const svg = await renderSvg(spec);
+    expect(svg).toContain("Where episodes first seek care, 2017");
+    expect(svg).toContain("hypertensionFollowUp");
+    expect(svg).toContain("Not seeking care");
   });
 
   it("compiles and renders the 24-month tier-share chart well under a second", async () => {
@@ -208,11 +262,131 @@ describe("buildHtmlReport", () => {
     expect(html).toContain("60.8%");
   });
 
-  it("states the definition of each headline metric", () => {
+  it("states the definition of each headline and supplementary metric", () => {
     const html = buildHtmlReport(makeMetricsFixture(), []);
     expect(html).toContain("Grassroots (village clinic + township health centre) visits ÷ all visits");
     expect(html).toContain("Visits of rural-county residents inside their own county ÷ all their visits.");
-    expect(html).toContain("Upward referrals issued by county-tier facilities ÷ episodes they saw.");
+    for (const metric of [...HEADLINE_METRICS, ...SUPPLEMENTARY_METRICS]) {
+      expect(html, metric.key).toContain(`<dd>${metric.definition}</dd>`);
+    }
+  });
+
+  it("shows the new summary figures in the summary table, each in its unit", () => {
+    const html = buildHtmlReport(makeMetricsFixture(), []);
+    const value = (label: string) =>
+      tableRows(html, "headline").find((cells) => cells[0]!.startsWith(label))?.[1];
+    expect(value("County-domestic admission rate")).toBe("71.2%");
+    expect(value("Upward referrals")).toBe("6,215");
+    expect(value("Patients referred up")).toBe("5,891");
+    expect(value("Visits that only ended in a referral")).toBe("2.1%");
+    expect(value("Bed transfers")).toBe("913");
+    expect(value("Deaths per 1,000 residents")).toBe("6.88");
+    expect(value("Usual-source return rate")).toBe("80.0%");
+    const labels = tableRows(html, "headline").map((cells) => cells[0]!);
+    // Patients referred up sit beside the referral hops.
+    expect(labels.indexOf("Patients referred up")).toBe(labels.indexOf("Upward referrals") + 1);
+  });
+
+  it("shows where each kind of episode first seeks care, with the share able to treat it", () => {
+    const m = makeMetricsFixture();
+    const html = buildHtmlReport(m, []);
+    expect(tableRows(html, "first-contact")[0]).toEqual([
+      "Episode kind",
+      "Village clinic",
+      "Township health centre",
+      "County hospital",
+      "Tertiary hospital",
+      "Out of region",
+      "Not seeking care",
+      "First contact able to treat",
+    ]);
+    expect(tableRow(html, "first-contact", "maternity")).toEqual([
+      "maternity",
+      "1.0%",
+      "26.2%",
+      "64.8%",
+      "7.1%",
+      "0.9%",
+      "0.0%",
+      "95.7%",
+    ]);
+    expect(tableRow(html, "first-contact", "minor")[6]).toBe("28.4%");
+    expect(tableRows(html, "first-contact")).toHaveLength(
+      1 + Object.keys(m.summary.firstContactByKind).length,
+    );
+    expect(html).toMatch(
+      /<h3>Where episodes first seek care<\/h3>\n<p class="note">[^<]*share of the year's first contacts/,
+    );
+  });
+
+  it("shows a dash for a first-contact figure the metrics lack", () => {
+    const m = makeMetricsFixture();
+    delete m.summary.capableFirstContactByKind.maternity;
+    m.summary.capableFirstContactByKind.cancer = 0.95;
+    const html = buildHtmlReport(m, []);
+    expect(tableRow(html, "first-contact", "maternity")[7]).toBe("—");
+    expect(tableRow(html, "first-contact", "cancer")).toEqual([
+      "cancer",
+      "—",
+      "—",
+      "—",
+      "—",
+      "—",
+      "—",
+      "95.0%",
+    ]);
+  });
+
+  it("shows each tier's capacity: visits share, wait, turned away, workload and bed occupancy", () => {
+    const m = makeMetricsFixture();
+    const html = buildHtmlReport(m, []);
+    const tertiary = tableRow(html, "capacity", "Tertiary hospital");
+    expect(tertiary).toEqual([
+      "Tertiary hospital",
+      formatMetricValue("visitsShareByTier.tertiary", m.summary.visitsShareByTier.tertiary),
+      "6.80",
+      "4.7%",
+      "8.2",
+      "99.1%",
+    ]);
+    expect(tableRow(html, "capacity", "County hospital").slice(4)).toEqual(["7.9", "85.3%"]);
+    expect(tableRow(html, "capacity", "Township health centre").slice(4)).toEqual(["8.1", "55.2%"]);
+    // No beds at village clinics; no doctors of the region out of it.
+    expect(tableRow(html, "capacity", "Village clinic").slice(4)).toEqual(["5.4", ""]);
+    expect(tableRow(html, "capacity", "Out of region").slice(4)).toEqual(["", ""]);
+    expect(html).toMatch(/<h3>Capacity<\/h3>\n<p class="note">[^<]*<em>Share of visits<\/em>/);
+  });
+
+  it("describes the real region and its supply", () => {
+    const html = buildHtmlReport(makeMetricsFixture(), []);
+    const region = html.slice(
+      html.indexOf('<section id="region">'),
+      html.indexOf('<section id="population">'),
+    );
+    expect(region).toContain("<h2>Region and supply</h2>");
+    expect(region).toContain('<p class="note">The real region the run stands for, ');
+    expect(region).toContain("<dt>Real population</dt><dd>800,000</dd>");
+    expect(region).toContain("<dt>Residents each simulated resident stands for</dt><dd>8</dd>");
+    expect(region).toContain("<dt>General practitioners per 10,000 residents</dt><dd>2.02</dd>");
+    expect(region).toContain("<dt>Township centres without a general practitioner</dt><dd>3</dd>");
+    expect(tableRows(region, "supply").slice(1)).toEqual([
+      ["Village clinic", "1.44", ""],
+      ["Township health centre", "0.62", "0.92"],
+      ["County hospital", "0.71", "2.07"],
+      ["Tertiary hospital", "0.48", "1.25"],
+    ]);
+  });
+
+  it("prints calibration checks on dotted metrics in their unit, in the report too", () => {
+    const html = buildHtmlReport(makeMetricsFixture(), []);
+    expect(tableRow(html, "checks", "<code>workload-township</code>").slice(3, 5)).toEqual([
+      "8.1",
+      "7.0 – 13.0",
+    ]);
+    expect(tableRow(html, "checks", "<code>bed-occupancy-tertiary</code>").slice(3, 5)).toEqual([
+      "99.1%",
+      "85.0% – 105.0%",
+    ]);
   });
 
   it("escapes every string from the scenario and metrics, including inside the charts", async () => {
@@ -226,11 +400,13 @@ describe("buildHtmlReport", () => {
     ];
     expect(outsideCharts).not.toContain(`"double"`);
     expect(outsideCharts).not.toContain("'single'");
-    expect(insideCharts).toHaveLength(3);
+    expect(insideCharts).toHaveLength(4);
     for (const tag of insideCharts!.join("").match(/<[^>]*>/g)!) expect(tag).not.toContain(`"double"`);
     expect(html).toContain(`<title>tiersim report: ${MALICIOUS_ESCAPED}</title>`);
     expect(html).toContain(`<p class="description">${MALICIOUS_ESCAPED} description</p>`);
     expect(html).toContain(`<code>id-${MALICIOUS_ESCAPED}</code>`);
+    expect(tableRow(html, "first-contact", `kind-${MALICIOUS_ESCAPED}`)[7]).toBe("50.0%");
+    expect(tableRow(html, "counts", MALICIOUS_ESCAPED)[1]).toBe("5");
   });
 
   it("scopes each inlined chart's SVG ids so charts cannot share clip paths", () => {
@@ -260,8 +436,25 @@ describe("formatScorecard", () => {
 
   it("lists the calibration checks after the targets", () => {
     const text = formatScorecard(makeMetricsFixture());
-    expect(text).toMatch(/Calibration checks: \d of 1 within their band/);
+    expect(text).toMatch(/Calibration checks: \d of 3 within their band/);
     expect(text).toMatch(/national-2014-grassroots-share\s+60\.8%\s+in 54\.0% – 60\.0%/);
+  });
+
+  it("prints checks on dotted metrics in their unit: workload as a decimal, occupancy as a percentage", () => {
+    const text = formatScorecard(makeMetricsFixture());
+    expect(text).toMatch(/ workload-township\s+8\.1 {2}in 7\.0 – 13\.0$/m);
+    expect(text).not.toMatch(/workload-township.*%/);
+    expect(text).toMatch(/ bed-occupancy-tertiary\s+99\.1% {2}in 85\.0% – 105\.0%$/m);
+  });
+
+  it("shows bed occupancy and mean outpatient waits on one line each after the headline figures", () => {
+    const lines = formatScorecard(makeMetricsFixture()).split("\n");
+    const occupancy = lines.indexOf("  Bed occupancy: township 55.2% · county 85.3% · tertiary 99.1%");
+    expect(occupancy).toBeGreaterThan(lines.findIndex((line) => line.includes("Downward referrals")));
+    expect(lines[occupancy + 1]).toBe(
+      "  Mean outpatient wait (days): village 0.02 · township 0.15 · county 1.40 · tertiary 6.80",
+    );
+    expect(occupancy).toBeLessThan(lines.indexOf("Targets: 2 of 4 met"));
   });
 
   it("gives one line per target with ✓ or ✗ and aligned value columns", () => {
@@ -345,7 +538,7 @@ describe("writeRunOutputs", () => {
     const outDir = join(scratch, "run", "baseline");
     const { files } = await writeRunOutputs(outDir, m);
     const names = ["metrics.json"];
-    for (const chart of ["tier-share", "visits-by-tier", "targets"])
+    for (const chart of ["tier-share", "visits-by-tier", "first-contact", "targets"])
       names.push(`${chart}.svg`, `${chart}.vl.json`);
     names.push("report.html");
     expect(files).toEqual(names.map((name) => join(outDir, name)));

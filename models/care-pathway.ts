@@ -5,7 +5,14 @@ import { exponential, geometric, pickCumulative, type RandomStreams } from "../s
 import { ServerPools } from "../sim/server-pools.ts";
 import type { Outbox, SharedCapacity } from "../sim/shared-exchange.ts";
 import { chooseNested } from "./choice/nested-logit.ts";
-import { type ChoiceTables, choiceTables, ENTRY_STRIDE, HAS_BEDS, ROW_STRIDE } from "./choice/tables.ts";
+import {
+  type ChoiceTables,
+  choiceTables,
+  ENTRY_STRIDE,
+  episodeCost,
+  HAS_BEDS,
+  ROW_STRIDE,
+} from "./choice/tables.ts";
 import { CONDITION_GROUPS, GROUP_COUNT } from "./condition-groups.ts";
 import * as C from "./counters.ts";
 import { DeductibleLedger } from "./deductible-ledger.ts";
@@ -54,10 +61,11 @@ const NO_EXCLUSION = -1;
  *
  * Draw addresses (resident, purpose, serial, step), serial = the resident's episode number:
  *   FIRST_ONSET (0, 0): u0 time of the first onset
- *   ONSET   (n, 0): u0 gap from onset n to onset n + 1, u1 kind, u2 first choice, u3 severity of episode n
- *   EPISODE (n, 0): u0 need level, u1 visit count, u2 admission (first visit), u3 length of stay;
- *                   the residual of u0 within the need's interval: the perceived need
- *   ONSET (n, 0) u1's residual within the kind's interval: return to the usual facility
+ *   ONSET   (n, 0): u0 gap from onset n to onset n + 1, u1 kind, u2 first choice, u3 severity of episode n;
+ *                   where u1 fell inside the kind's interval: the need level, and where that
+ *                   fell inside the need's interval: the perceived need
+ *   EPISODE (n, 0): u0 return to the usual facility (chronic follow-up), u1 visit count,
+ *                   u2 admission (first visit), u3 length of stay (drawn only if care is sought)
  *   EPISODE (n, 1): u1 rehabilitation need, u3 referral down (drawn at discharge)
  *   EPISODE (n, 2 + v ÷ 4)[v mod 4]: admission at the v-th visit of kinds admitted at every visit
  *   VISIT   (n, s): u0 a new choice (referral not followed, or turned away), u2 referral compliance,
@@ -89,6 +97,11 @@ export class CarePathway implements PartitionModel {
   private readonly nests: Int8Array;
   private readonly months: number;
   private readonly waitSmoothing: number;
+  /** Expected outpatient wait (days) at each facility, by global id: refreshed once a day. */
+  private readonly waits: Float64Array;
+  private readonly misjudgeUnder: number;
+  private readonly misjudgeEither: number;
+  private readonly continuity: number;
   private day = 0;
   private dayRow = 0;
   private readonly choiceTables: ChoiceTables;
@@ -119,6 +132,11 @@ export class CarePathway implements PartitionModel {
     this.slots = new DailySlots(quotas);
     this.beds = new ServerPools(beds);
     this.waitSmoothing = world.waitSmoothing;
+    this.waits = new Float64Array(f.count);
+    const choice = world.scenario.choice;
+    this.misjudgeUnder = choice.misjudgement.under;
+    this.misjudgeEither = choice.misjudgement.under + choice.misjudgement.over;
+    this.continuity = choice.continuity;
     const n = this.residents.count;
     this.deductibles = new DeductibleLedger(n, world.insurance);
     this.usual = new Uint8Array(n);
@@ -156,6 +174,7 @@ export class CarePathway implements PartitionModel {
     // Yesterday's bookings at local facilities become what patients expect today (the shared
     // facilities' replicas do the same after each day's allocation).
     if (day > 0) this.slots.closeDay(this.waitSmoothing);
+    this.refreshWaits();
     this.day = day;
     this.dayRow = C.monthIndex(day) * C.COUNTER_COUNT;
     if (day > 0 && day % C.DAYS_PER_YEAR === 0) this.newYear(day / C.DAYS_PER_YEAR);
@@ -226,15 +245,17 @@ export class CarePathway implements PartitionModel {
     const kind = pickCumulative(o[1], kinds.onsetCumulative, onsetRow, K);
     const uChoice = o[2];
     const uSeverity = o[3];
-    // Read before the next block: `streams.block` reuses one buffer.
-    const uContinuity = residual(
+    // Where o[1] fell inside the kind's interval is itself uniform and independent of the kind:
+    // it draws the need, and where it fell inside the need's interval, the perceived need.
+    // (Read before the next block: `streams.block` reuses one buffer.)
+    const uNeed = residual(
       o[1] * kinds.onsetCumulative[onsetRow + K - 1],
       kinds.onsetCumulative,
       onsetRow,
       kind,
     );
     res.onsetSerial[r] = serial + 1;
-    this.fel.push(t + exponential(o[0], 1 / this.onsetTotal(r, K)), ONSET, r);
+    this.fel.push(t + exponential(o[0], C.DAYS_PER_YEAR / kinds.onsetCumulative[onsetRow + K - 1]), ONSET, r);
 
     const ep = this.episodes;
     const e = ep.allocate();
@@ -248,18 +269,12 @@ export class CarePathway implements PartitionModel {
       kinds.severityMode[kind],
       kinds.severityMax[kind],
     );
-    const u = streams.block(id, PURPOSE_EPISODE, serial, 0);
-    const need = 1 + pickCumulative(u[0], kinds.needCumulative, kind * 5, 5);
+    const needIndex = pickCumulative(uNeed, kinds.needCumulative, kind * 5, 5);
+    const need = 1 + needIndex;
     ep.need[e] = need;
-    // Two more uniforms without another block: where a uniform fell inside the interval that
-    // picked the need (above: the kind) is itself uniform on [0, 1) and independent of the pick.
-    const uPerceived = residual(u[0], kinds.needCumulative, kind * 5, need - 1);
-
-    ep.visitsLeft[e] = 1 + geometric(u[1], kinds.visitsMean[kind] - 1);
-    ep.admissionDraw[e] = u[2];
-    ep.stayDraw[e] = u[3];
-    const mis = this.world.scenario.choice.misjudgement;
-    const perceived = uPerceived < mis.under ? need - 1 : uPerceived < mis.under + mis.over ? need + 1 : need;
+    const uPerceived = residual(uNeed, kinds.needCumulative, kind * 5, needIndex);
+    const perceived =
+      uPerceived < this.misjudgeUnder ? need - 1 : uPerceived < this.misjudgeEither ? need + 1 : need;
     ep.perceivedNeed[e] = perceived < 1 ? 1 : perceived > 5 ? 5 : perceived;
     this.count(C.EPISODES_STARTED + kind, t);
     const bit = kinds.keyGroupBit[kind];
@@ -269,20 +284,23 @@ export class CarePathway implements PartitionModel {
     }
 
     let facility: number;
+    // The EPISODE block, once drawn (chronic follow-ups need its u0 before choosing).
+    let traits: Float64Array | null = null;
     if (kinds.emergency[kind]) facility = this.nearestCapableHospital(r, ep.group[e], need);
-    else {
+    else if (kinds.usualSource[kind]) {
+      // Chronic follow-up: back to the usual facility with probability `continuity` (EPISODE u0).
       const usual = this.usual[r];
-      const returns = kinds.usualSource[kind] && usual > 0;
-      if (returns) this.count(C.USUAL_SOURCE_ELIGIBLE, t);
-      if (returns && uContinuity < this.world.scenario.choice.continuity) {
+      traits = streams.block(id, PURPOSE_EPISODE, serial, 0);
+      const uContinuity = traits[0];
+      if (usual > 0) this.count(C.USUAL_SOURCE_ELIGIBLE, t);
+      if (usual > 0 && uContinuity < this.continuity) {
         this.count(C.USUAL_SOURCE_KEPT, t);
         facility = this.world.catchment.facility[this.entries(r) + usual - 1];
       } else {
-        facility = this.choose(e, -1, NO_EXCLUSION, uChoice, true);
-        if (facility !== OPT_OUT && kinds.usualSource[kind])
-          this.usual[r] = this.entryOffset(r, facility) + 1;
+        facility = this.choose(e, -1, NO_EXCLUSION, uChoice, false);
+        this.usual[r] = this.entryOffset(r, facility) + 1;
       }
-    }
+    } else facility = this.choose(e, -1, NO_EXCLUSION, uChoice, true);
     const slot = facility === OPT_OUT ? C.OPT_OUT_SLOT : (this.world.facilities.tier[facility] as number);
     this.count(C.FIRST_CONTACT + kind * C.FIRST_CONTACT_SLOTS + slot, t);
     if (facility === OPT_OUT) {
@@ -290,6 +308,12 @@ export class CarePathway implements PartitionModel {
       this.release(e, t);
       return;
     }
+    // The episode's course, drawn only for episodes that seek care (nothing has drawn since
+    // `traits`: choosing draws no block).
+    const u = traits ?? streams.block(id, PURPOSE_EPISODE, serial, 0);
+    ep.visitsLeft[e] = 1 + geometric(u[1], kinds.visitsMean[kind] - 1);
+    ep.admissionDraw[e] = u[2];
+    ep.stayDraw[e] = u[3];
     const fac = this.world.facilities;
     if (fac.capability[facility * GROUP_COUNT + ep.group[e]] >= need)
       this.count(C.FIRST_CONTACT_CAPABLE + kind, t);
@@ -340,12 +364,10 @@ export class CarePathway implements PartitionModel {
     return best >= 0 ? best : cat.facility[this.entriesEnd(r) - 1];
   }
 
-  /** Smoothed outpatient wait (days) patients expect at facility f. */
-  private expectedWait(f: number): number {
-    const local = f - this.firstFacility;
-    if (local >= 0 && local < this.localCount) return this.slots.expectedWait[local];
-    const shared = f - this.world.facilities.sharedFirst;
-    return this.shared ? this.shared.slots.expectedWait[shared] : 0;
+  /** The smoothed waits of the area's facilities and of the city-wide ones, by facility id. */
+  private refreshWaits(): void {
+    this.waits.set(this.slots.expectedWait, this.firstFacility);
+    if (this.shared) this.waits.set(this.shared.slots.expectedWait, this.world.facilities.sharedFirst);
   }
 
   /**
@@ -360,23 +382,23 @@ export class CarePathway implements PartitionModel {
     const r = ep.resident[e];
     const c = this.choiceTables;
     const entry = c.entry;
-    const row = c.row;
     const kind = ep.kind[e];
     const scheme = schemeOf(res.flags[r]);
-    const rowBase = (kind * 3 + scheme) * TIER_COUNT;
     const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
     const perceived = ep.perceivedNeed[e];
-    const group = ep.group[e];
-    const visits = w.kinds.visitsMean[kind];
     const year = Math.floor(this.day / C.DAYS_PER_YEAR);
     const first = this.entries(r);
     const n = this.entriesEnd(r) - first;
     const utility = this.utility;
     const nests = this.nests;
     const cat = w.catchment;
+    const waits = this.waits;
+    // The precomputed part holds for the kind's own condition group and a resident who has paid
+    // nothing towards this year's deductibles: nearly every choice.
+    const fast = ep.group[e] === w.kinds.group[kind] && !this.deductibles.hasPaid(r, year);
+    const fixedBase = ((kind * 3 + scheme) * 5 + perceived - 1) * cat.facility.length;
     for (let j = 0; j < n; j++) {
       const i = first + j;
-      const eb = i * ENTRY_STRIDE;
       const tier = c.tier[i];
       nests[j] = tier;
       const f = cat.facility[i];
@@ -384,19 +406,8 @@ export class CarePathway implements PartitionModel {
         utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
-      // The whole episode's out-of-pocket if it starts here: where the patient expects it to be
-      // treated (here, or where this facility would refer it), plus this visit if it only ends
-      // in a referral.
-      const end = c.end[(i * GROUP_COUNT + group) * 5 + perceived - 1];
-      let cost = this.episodeCost(end, rowBase, visits, r, scheme, year);
-      if (end !== i) cost += row[(rowBase + tier) * ROW_STRIDE] * entry[eb + 2];
-      let v =
-        entry[eb] +
-        entry[eb + 1] * severityWeight +
-        c.costPerYuan * cost +
-        c.waitPerDay * this.expectedWait(f);
-      if (end !== i) v += c.belowNeed;
-      utility[j] = v;
+      const base = fast ? c.fixed[fixedBase + i] : this.scoreInFull(e, i, r, scheme, year);
+      utility[j] = base + entry[i * ENTRY_STRIDE + 1] * severityWeight + c.waitPerDay * waits[f];
     }
     let count = n;
     const optOut = w.kinds.optOut[kind];
@@ -410,23 +421,28 @@ export class CarePathway implements PartitionModel {
     return pick === n ? OPT_OUT : cat.facility[first + pick];
   }
 
-  /** Expected out-of-pocket yuan of an episode treated at choice-set entry i. */
-  private episodeCost(i: number, rowBase: number, visits: number, r: number, scheme: number, year: number) {
+  /**
+   * The utility of entry i before quality and waits, scored in full: travel and the tier's
+   * constant, the whole episode's out-of-pocket cost (where the patient expects it to be treated —
+   * here, or where this facility would refer it — plus this visit if it only ends in a referral),
+   * with the deductible the resident still owes, and the penalty when the facility is below the
+   * perceived need.
+   */
+  private scoreInFull(e: number, i: number, r: number, scheme: number, year: number): number {
     const c = this.choiceTables;
-    const eb = i * ENTRY_STRIDE;
-    const code = c.entry[eb + 3];
-    const tier = code & 7;
-    const priceFactor = c.entry[eb + 2];
-    const rb = (rowBase + tier) * ROW_STRIDE;
-    let cost = visits * c.row[rb] * priceFactor;
-    const admission = c.row[rb + 1];
-    if (code & HAS_BEDS && admission > 0) {
-      const stay = c.row[rb + 2] * priceFactor;
-      const remaining = this.deductibles.remaining(r, scheme, tier, year);
-      const deductible = remaining < stay ? remaining : stay;
-      cost += admission * (deductible + (stay - deductible) * c.row[rb + 4]);
+    const ep = this.episodes;
+    const kind = ep.kind[e];
+    const rowBase = (kind * 3 + scheme) * TIER_COUNT;
+    const end = c.end[(i * GROUP_COUNT + ep.group[e]) * 5 + ep.perceivedNeed[e] - 1];
+    const endTier = c.tier[end];
+    const remaining = endTier > 0 ? this.deductibles.remaining(r, scheme, endTier, year) : 0;
+    let cost = episodeCost(c.entry, c.row, end, rowBase, this.world.kinds.visitsMean[kind], remaining);
+    let v = c.entry[i * ENTRY_STRIDE];
+    if (end !== i) {
+      cost += c.row[(rowBase + c.tier[i]) * ROW_STRIDE] * c.entry[i * ENTRY_STRIDE + 2];
+      v += c.belowNeed;
     }
-    return cost;
+    return v + c.costPerYuan * cost;
   }
 
   /** A patient arrives at the episode's facility: decide treatment, then take capacity. */

@@ -75,3 +75,17 @@ describe("nested logit", () => {
     );
   });
 });
+
+describe("nested logit with extreme utilities", () => {
+  it("gives the same choice probabilities when every utility is shifted far beyond exp's range", () => {
+    const v = [0.5, 1, 1.2, -0.3];
+    const nest = [0, 1, 1, 2];
+    const shifted = v.map((x) => x + 900);
+    const a = frequencies(v, nest, 0.4, 50_000);
+    const b = frequencies(shifted, nest, 0.4, 50_000);
+    for (const [i, p] of nestedProbabilities(v, nest, 0.4).entries()) {
+      expect(a[i]).toBeCloseTo(p, 3);
+      expect(b[i]).toBeCloseTo(p, 3);
+    }
+  });
+});

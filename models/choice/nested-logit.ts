@@ -16,54 +16,40 @@ export function chooseNested(
   u: number,
   scratch: Float64Array,
 ): number {
-  // Pass 1: each nest's within-nest cumulative weights (in scratch, from its first index) and its
-  // inclusive value (kept at scratch[n + nest's first index]). A nest of one alternative — most
-  // of them — needs no exp or log: its inclusive value is the alternative's utility.
-  let maxInclusive = Number.NEGATIVE_INFINITY;
+  // Fast path: utilities of everyday size need no shift by their maximum, so one pass computes
+  // each nest's within-nest cumulative weights exp(V/λ) (in scratch) and its weight
+  // exp(I_t) = (Σ exp(V/λ))^λ (kept at scratch[n + the nest's first index]); a nest of one
+  // alternative — most of them — needs exp(V) alone.
+  const inverse = 1 / lambda;
+  let total = 0;
   let start = 0;
   while (start < n) {
     let end = start + 1;
     while (end < n && nest[end] === nest[start]) end++;
-    let inclusive: number;
+    let weight: number;
     if (end === start + 1) {
-      inclusive = utility[start];
-      scratch[start] = inclusive === Number.NEGATIVE_INFINITY ? 0 : 1;
+      weight = Math.exp(utility[start]);
+      scratch[start] = weight;
     } else {
-      let m = Number.NEGATIVE_INFINITY;
-      for (let i = start; i < end; i++) if (utility[i] > m) m = utility[i];
-      if (m === Number.NEGATIVE_INFINITY) {
-        for (let i = start; i < end; i++) scratch[i] = 0;
-        inclusive = m;
-      } else {
-        let s = 0;
-        for (let i = start; i < end; i++) {
-          if (utility[i] !== Number.NEGATIVE_INFINITY) s += Math.exp((utility[i] - m) / lambda);
-          scratch[i] = s;
-        }
-        inclusive = m + lambda * Math.log(s);
+      let s = 0;
+      for (let i = start; i < end; i++) {
+        s += Math.exp(utility[i] * inverse);
+        scratch[i] = s;
       }
+      weight = s > 0 ? s ** lambda : 0;
     }
-    scratch[n + start] = inclusive;
-    if (inclusive > maxInclusive) maxInclusive = inclusive;
+    scratch[n + start] = weight;
+    total += weight;
     start = end;
   }
-  if (maxInclusive === Number.NEGATIVE_INFINITY) return -1;
-  // Pass 2: nest weights exp(I_t − max), kept in place of the inclusive values.
-  let total = 0;
-  start = 0;
-  while (start < n) {
-    let end = start + 1;
-    while (end < n && nest[end] === nest[start]) end++;
-    const inclusive = scratch[n + start];
-    const w = inclusive === Number.NEGATIVE_INFINITY ? 0 : Math.exp(inclusive - maxInclusive);
-    scratch[n + start] = w;
-    total += w;
-    start = end;
-  }
-  // Pass 3: the nest, then the alternative within it, from the one uniform.
-  let target = u * total;
+  if (!(total > 1e-280 && total < 1e280)) return chooseNestedShifted(utility, nest, n, lambda, u, scratch);
+  return pickNest(utility, nest, n, u * total, scratch);
+}
+
+/** Pass 2 of both paths: the nest, then the alternative within it, from target = u·Σ weights. */
+function pickNest(utility: Float64Array, nest: ArrayLike<number>, n: number, target: number, scratch: Float64Array) {
   let lastAvailable = -1;
-  start = 0;
+  let start = 0;
   while (start < n) {
     let end = start + 1;
     while (end < n && nest[end] === nest[start]) end++;
@@ -82,6 +68,55 @@ export function chooseNested(
   // Rounding left the target past the last nest: take that nest's last available alternative.
   while (lastAvailable >= 0 && utility[lastAvailable] === Number.NEGATIVE_INFINITY) lastAvailable--;
   return lastAvailable;
+}
+
+/**
+ * The same choice for utilities too large or small for exp: within-nest weights shifted by the
+ * nest's maximum, nest weights by the largest inclusive value.
+ */
+function chooseNestedShifted(
+  utility: Float64Array,
+  nest: ArrayLike<number>,
+  n: number,
+  lambda: number,
+  u: number,
+  scratch: Float64Array,
+): number {
+  let maxInclusive = Number.NEGATIVE_INFINITY;
+  let start = 0;
+  while (start < n) {
+    let end = start + 1;
+    while (end < n && nest[end] === nest[start]) end++;
+    let m = Number.NEGATIVE_INFINITY;
+    for (let i = start; i < end; i++) if (utility[i] > m) m = utility[i];
+    let inclusive = m;
+    if (m === Number.NEGATIVE_INFINITY) {
+      for (let i = start; i < end; i++) scratch[i] = 0;
+    } else {
+      let s = 0;
+      for (let i = start; i < end; i++) {
+        if (utility[i] !== Number.NEGATIVE_INFINITY) s += Math.exp((utility[i] - m) / lambda);
+        scratch[i] = s;
+      }
+      inclusive = m + lambda * Math.log(s);
+    }
+    scratch[n + start] = inclusive;
+    if (inclusive > maxInclusive) maxInclusive = inclusive;
+    start = end;
+  }
+  if (maxInclusive === Number.NEGATIVE_INFINITY) return -1;
+  let total = 0;
+  start = 0;
+  while (start < n) {
+    let end = start + 1;
+    while (end < n && nest[end] === nest[start]) end++;
+    const inclusive = scratch[n + start];
+    const w = inclusive === Number.NEGATIVE_INFINITY ? 0 : Math.exp(inclusive - maxInclusive);
+    scratch[n + start] = w;
+    total += w;
+    start = end;
+  }
+  return pickNest(utility, nest, n, u * total, scratch);
 }
 
 /** The choice probabilities of `chooseNested` (for tests and reports). */

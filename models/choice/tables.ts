@@ -19,6 +19,13 @@ import type { World } from "../world.ts";
  *       capable entry of the same tier or above; the provincial hospitals in the last resort).
  */
 export interface ChoiceTables {
+  /**
+   * The utility of each entry before quality and waits, for a patient who has paid nothing
+   * towards this year's deductibles: [((kind·3 + scheme)·5 + perceived need − 1)·entries + i].
+   * Most choices read this one number per alternative; the few residents who have paid part of
+   * a deductible this year, and rehabilitation episodes, are scored in full.
+   */
+  fixed: Float64Array;
   entry: Float64Array;
   row: Float64Array;
   end: Int32Array;
@@ -40,7 +47,19 @@ export function travelUtility(minutes: number, perMinute: number, saturation: nu
   return perMinute * saturation * Math.log1p(minutes / saturation);
 }
 
+const built = new WeakMap<World, ChoiceTables>();
+
+/** The tables of a world, built once and shared by every partition of a thread (read only). */
 export function choiceTables(w: World): ChoiceTables {
+  let tables = built.get(w);
+  if (!tables) {
+    tables = buildChoiceTables(w);
+    built.set(w, tables);
+  }
+  return tables;
+}
+
+function buildChoiceTables(w: World): ChoiceTables {
   const p = w.scenario.choice;
   const K = w.kinds.count;
   const asc = byTierArray(p.tierConstant);
@@ -87,7 +106,28 @@ export function choiceTables(w: World): ChoiceTables {
       }
     }
   }
+  const fixed = new Float64Array(K * 3 * 5 * n);
+  for (let k = 0; k < K; k++) {
+    const group = w.kinds.group[k];
+    for (let scheme = 0; scheme < 3; scheme++) {
+      const rowBase = (k * 3 + scheme) * TIER_COUNT;
+      for (let need = 1; need <= 5; need++) {
+        const at = ((k * 3 + scheme) * 5 + need - 1) * n;
+        for (let i = 0; i < n; i++) {
+          const target = end[(i * GROUP_COUNT + group) * 5 + need - 1];
+          let cost = episodeCost(entry, row, target, rowBase, w.kinds.visitsMean[k], -1);
+          let v = entry[i * ENTRY_STRIDE];
+          if (target !== i) {
+            cost += row[(rowBase + tier[i]) * ROW_STRIDE] * entry[i * ENTRY_STRIDE + 2];
+            v += p.belowNeedPenalty;
+          }
+          fixed[at + i] = v + p.costPerYuan * cost;
+        }
+      }
+    }
+  }
   return {
+    fixed,
     entry,
     row,
     end,
@@ -98,6 +138,35 @@ export function choiceTables(w: World): ChoiceTables {
     belowNeed: p.belowNeedPenalty,
     lambda: p.nestSimilarity,
   };
+}
+
+/**
+ * Expected out-of-pocket yuan of an episode treated at choice-set entry i: the expected visits at
+ * the outpatient price after reimbursement, and the chance of admission times the stay's cost
+ * after the deductible still due (`remaining`; < 0: the whole deductible) and the inpatient rate.
+ */
+export function episodeCost(
+  entry: Float64Array,
+  row: Float64Array,
+  i: number,
+  rowBase: number,
+  visits: number,
+  remaining: number,
+): number {
+  const eb = i * ENTRY_STRIDE;
+  const code = entry[eb + 3];
+  const tier = code & 7;
+  const priceFactor = entry[eb + 2];
+  const rb = (rowBase + tier) * ROW_STRIDE;
+  let cost = visits * row[rb] * priceFactor;
+  const admission = row[rb + 1];
+  if (code & HAS_BEDS && admission > 0) {
+    const stay = row[rb + 2] * priceFactor;
+    const due = remaining < 0 ? row[rb + 3] : remaining;
+    const deductible = due < stay ? due : stay;
+    cost += admission * (deductible + (stay - deductible) * row[rb + 4]);
+  }
+  return cost;
 }
 
 /**

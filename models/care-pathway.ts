@@ -385,7 +385,6 @@ export class CarePathway implements PartitionModel {
     const kind = ep.kind[e];
     const scheme = schemeOf(res.flags[r]);
     const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
-    const perceived = ep.perceivedNeed[e];
     const year = Math.floor(this.day / C.DAYS_PER_YEAR);
     const first = this.entries(r);
     const n = this.entriesEnd(r) - first;
@@ -393,10 +392,6 @@ export class CarePathway implements PartitionModel {
     const nests = this.nests;
     const cat = w.catchment;
     const waits = this.waits;
-    // The precomputed part holds for the kind's own condition group and a resident who has paid
-    // nothing towards this year's deductibles: nearly every choice.
-    const fast = ep.group[e] === w.kinds.group[kind] && !this.deductibles.hasPaid(r, year);
-    const fixedBase = ((kind * 3 + scheme) * 5 + perceived - 1) * cat.facility.length;
     for (let j = 0; j < n; j++) {
       const i = first + j;
       const tier = c.tier[i];
@@ -406,8 +401,10 @@ export class CarePathway implements PartitionModel {
         utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
-      const base = fast ? c.fixed[fixedBase + i] : this.scoreInFull(e, i, r, scheme, year);
-      utility[j] = base + entry[i * ENTRY_STRIDE + 1] * severityWeight + c.waitPerDay * waits[f];
+      utility[j] =
+        this.baseUtility(e, i, r, scheme, year) +
+        entry[i * ENTRY_STRIDE + 1] * severityWeight +
+        c.waitPerDay * waits[f];
     }
     let count = n;
     const optOut = w.kinds.optOut[kind];
@@ -422,13 +419,13 @@ export class CarePathway implements PartitionModel {
   }
 
   /**
-   * The utility of entry i before quality and waits, scored in full: travel and the tier's
+   * The utility of entry i before quality and waits: travel and the tier's
    * constant, the whole episode's out-of-pocket cost (where the patient expects it to be treated —
    * here, or where this facility would refer it — plus this visit if it only ends in a referral),
    * with the deductible the resident still owes, and the penalty when the facility is below the
    * perceived need.
    */
-  private scoreInFull(e: number, i: number, r: number, scheme: number, year: number): number {
+  private baseUtility(e: number, i: number, r: number, scheme: number, year: number): number {
     const c = this.choiceTables;
     const ep = this.episodes;
     const kind = ep.kind[e];

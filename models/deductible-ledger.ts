@@ -29,11 +29,6 @@ export class DeductibleLedger {
     return r * 4 + (this.insurance.deductibleRule[scheme] === DEDUCTIBLE_PER_YEAR ? 0 : tier - 1);
   }
 
-  /** Whether the resident has paid anything towards a deductible in insurance year `year`. */
-  hasPaid(r: number, year: number): boolean {
-    return this.stamp[r] === (year % 255) + 1;
-  }
-
   /** Deductible still due for a stay at `tier` (≥ township) in insurance year `year`. */
   remaining(r: number, scheme: number, tier: number, year: number): number {
     const due = this.insurance.deductible[scheme * TIER_COUNT + tier];

@@ -47,7 +47,13 @@ export function chooseNested(
 }
 
 /** Pass 2 of both paths: the nest, then the alternative within it, from target = u·Σ weights. */
-function pickNest(utility: Float64Array, nest: ArrayLike<number>, n: number, target: number, scratch: Float64Array) {
+function pickNest(
+  utility: Float64Array,
+  nest: ArrayLike<number>,
+  n: number,
+  target: number,
+  scratch: Float64Array,
+) {
   let lastAvailable = -1;
   let start = 0;
   while (start < n) {

@@ -19,13 +19,6 @@ import type { World } from "../world.ts";
  *       capable entry of the same tier or above; the provincial hospitals in the last resort).
  */
 export interface ChoiceTables {
-  /**
-   * The utility of each entry before quality and waits, for a patient who has paid nothing
-   * towards this year's deductibles: [((kind·3 + scheme)·5 + perceived need − 1)·entries + i].
-   * Most choices read this one number per alternative; the few residents who have paid part of
-   * a deductible this year, and rehabilitation episodes, are scored in full.
-   */
-  fixed: Float64Array;
   entry: Float64Array;
   row: Float64Array;
   end: Int32Array;
@@ -106,28 +99,7 @@ function buildChoiceTables(w: World): ChoiceTables {
       }
     }
   }
-  const fixed = new Float64Array(K * 3 * 5 * n);
-  for (let k = 0; k < K; k++) {
-    const group = w.kinds.group[k];
-    for (let scheme = 0; scheme < 3; scheme++) {
-      const rowBase = (k * 3 + scheme) * TIER_COUNT;
-      for (let need = 1; need <= 5; need++) {
-        const at = ((k * 3 + scheme) * 5 + need - 1) * n;
-        for (let i = 0; i < n; i++) {
-          const target = end[(i * GROUP_COUNT + group) * 5 + need - 1];
-          let cost = episodeCost(entry, row, target, rowBase, w.kinds.visitsMean[k], -1);
-          let v = entry[i * ENTRY_STRIDE];
-          if (target !== i) {
-            cost += row[(rowBase + tier[i]) * ROW_STRIDE] * entry[i * ENTRY_STRIDE + 2];
-            v += p.belowNeedPenalty;
-          }
-          fixed[at + i] = v + p.costPerYuan * cost;
-        }
-      }
-    }
-  }
   return {
-    fixed,
     entry,
     row,
     end,

@@ -99,6 +99,8 @@ export class CarePathway implements PartitionModel {
   private readonly waitSmoothing: number;
   /** Expected outpatient wait (days) at each facility, by global id: refreshed once a day. */
   private readonly waits: Float64Array;
+  /** Scratch: the deductible still due at each tier during one choice. */
+  private readonly due = new Float64Array(TIER_COUNT);
   private readonly misjudgeUnder: number;
   private readonly misjudgeEither: number;
   private readonly continuity: number;
@@ -378,14 +380,21 @@ export class CarePathway implements PartitionModel {
   private choose(e: number, aboveTier: number, excluded: number, u: number, allowOptOut: boolean): number {
     const w = this.world;
     const ep = this.episodes;
-    const res = this.residents;
     const r = ep.resident[e];
     const c = this.choiceTables;
     const entry = c.entry;
+    const row = c.row;
     const kind = ep.kind[e];
-    const scheme = schemeOf(res.flags[r]);
+    const scheme = schemeOf(this.residents.flags[r]);
+    const rowBase = (kind * 3 + scheme) * TIER_COUNT;
     const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
+    const endBase = ep.group[e] * 5 + ep.perceivedNeed[e] - 1;
+    const visits = w.kinds.visitsMean[kind];
+    // The deductible still due at each tier with beds, read once for the whole choice set.
+    const due = this.due;
     const year = Math.floor(this.day / C.DAYS_PER_YEAR);
+    for (let tier = TOWNSHIP; tier < TIER_COUNT; tier++)
+      due[tier] = this.deductibles.remaining(r, scheme, tier, year);
     const first = this.entries(r);
     const n = this.entriesEnd(r) - first;
     const utility = this.utility;
@@ -401,10 +410,18 @@ export class CarePathway implements PartitionModel {
         utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
-      utility[j] =
-        this.baseUtility(e, i, r, scheme, year) +
-        entry[i * ENTRY_STRIDE + 1] * severityWeight +
-        c.waitPerDay * waits[f];
+      // The whole episode's out-of-pocket cost where the patient expects it to be treated (here,
+      // or where this facility would refer it, plus this visit), with the deductible still due;
+      // and the penalty when the facility is below the perceived need.
+      const eb = i * ENTRY_STRIDE;
+      const end = c.end[i * GROUP_COUNT * 5 + endBase];
+      let cost = episodeCost(entry, row, end, rowBase, visits, due[c.tier[end]]);
+      let v = entry[eb] + entry[eb + 1] * severityWeight + c.waitPerDay * waits[f];
+      if (end !== i) {
+        cost += row[(rowBase + tier) * ROW_STRIDE] * entry[eb + 2];
+        v += c.belowNeed;
+      }
+      utility[j] = v + c.costPerYuan * cost;
     }
     let count = n;
     const optOut = w.kinds.optOut[kind];
@@ -416,30 +433,6 @@ export class CarePathway implements PartitionModel {
     const pick = chooseNested(utility, nests, count, c.lambda, u, this.scratch);
     if (pick < 0) return cat.facility[first + n - 1];
     return pick === n ? OPT_OUT : cat.facility[first + pick];
-  }
-
-  /**
-   * The utility of entry i before quality and waits: travel and the tier's
-   * constant, the whole episode's out-of-pocket cost (where the patient expects it to be treated —
-   * here, or where this facility would refer it — plus this visit if it only ends in a referral),
-   * with the deductible the resident still owes, and the penalty when the facility is below the
-   * perceived need.
-   */
-  private baseUtility(e: number, i: number, r: number, scheme: number, year: number): number {
-    const c = this.choiceTables;
-    const ep = this.episodes;
-    const kind = ep.kind[e];
-    const rowBase = (kind * 3 + scheme) * TIER_COUNT;
-    const end = c.end[(i * GROUP_COUNT + ep.group[e]) * 5 + ep.perceivedNeed[e] - 1];
-    const endTier = c.tier[end];
-    const remaining = endTier > 0 ? this.deductibles.remaining(r, scheme, endTier, year) : 0;
-    let cost = episodeCost(c.entry, c.row, end, rowBase, this.world.kinds.visitsMean[kind], remaining);
-    let v = c.entry[i * ENTRY_STRIDE];
-    if (end !== i) {
-      cost += c.row[(rowBase + c.tier[i]) * ROW_STRIDE] * c.entry[i * ENTRY_STRIDE + 2];
-      v += c.belowNeed;
-    }
-    return v + c.costPerYuan * cost;
   }
 
   /** A patient arrives at the episode's facility: decide treatment, then take capacity. */

@@ -4,7 +4,7 @@ import type { YearSummary } from "../reports/metrics-schema.ts";
 /**
  * Calibration checks: reported outcomes a scenario should reproduce, each with a tolerance band
  * (unlike targets, which are what policy aims for). The national 2014–2015 shape of care is the
- * default world's check (DOMAIN.md, "Reported outcomes").
+ * default world's check (reported outcomes of the 2014–2015 national statistics).
  */
 export interface CalibrationCheckDefinition {
   id: string;
@@ -30,8 +30,8 @@ export const CALIBRATION_CHECKS: readonly CalibrationCheckDefinition[] = [
   {
     id: "national-2014-grassroots-share",
     description:
-      "Grassroots share of visits about 57% (43.64亿 of 76.0亿 in 2014; 56.4% in 2015; seed 004:444 prints the count as a percentage); band 54–60%",
-    source: "Seed 004:444 with NHFPC statistical bulletins 2014–2015",
+      "Grassroots share of visits about 57% (43.64亿 of 76.0亿 in 2014; 56.4% in 2015; NHFPC tiered-care briefing 2015 prints the count as a percentage); band 54–60%",
+    source: "NHFPC tiered-care briefing 2015 with NHFPC statistical bulletins 2014–2015",
     metric: "grassrootsShare",
     reported: 0.574,
     low: 0.54,
@@ -41,7 +41,7 @@ export const CALIBRATION_CHECKS: readonly CalibrationCheckDefinition[] = [
     id: "national-2014-hospital-share",
     description:
       "Hospital share about 40% (29.72亿 of 76.0亿 in 2014; the model has no public-health institutions, ≈ 4% of visits, so its shares sum to 1); band 38–46%",
-    source: "Seed 004:444 with NHFPC statistical bulletins 2014–2015",
+    source: "NHFPC tiered-care briefing 2015 with NHFPC statistical bulletins 2014–2015",
     metric: "hospitalShare",
     reported: 0.391,
     low: 0.38,

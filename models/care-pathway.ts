@@ -341,8 +341,8 @@ export class CarePathway implements PartitionModel {
   }
 
   /**
-   * Emergencies go to the nearest hospital in the city able to treat them (Wenzhou 000:146: the
-   * nearest hospital; nationally straight to secondary or above, 004:625), through its emergency
+   * Emergencies go to the nearest hospital in the city able to treat them (Wenzhou 温政办〔2014〕135号: the
+   * nearest hospital; nationally straight to secondary or above, NHFPC tiered-care briefing 2015), through its emergency
    * department; the provincial hospitals when none in the city can.
    */
   private nearestCapableHospital(r: number, group: number, need: number): number {

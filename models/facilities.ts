@@ -228,13 +228,13 @@ export const FacilitiesSchema = z
           .number()
           .min(500)
           .default(4000)
-          .describe("One community health station per 3–5 thousand urban residents (DOMAIN.md)."),
+          .describe("One community health station per 3–5 thousand urban residents (a planning norm)."),
         citySecondaryPerDistrict: z.number().int().min(0).max(20).default(1),
         countyTcm: z
           .boolean()
           .default(true)
           .describe(
-            "A county TCM hospital beside the general one (counties > 300k need one of each, 004:1048).",
+            "A county TCM hospital beside the general one (counties > 300k need one of each, NHFPC tiered-care briefing 2015).",
           ),
         tertiaryHospitals: z
           .number()

@@ -5,7 +5,7 @@ import type { Geography } from "./geography.ts";
 import { COUNTY, OUT_OF_REGION, TERTIARY, TOWNSHIP, VILLAGE } from "./tiers.ts";
 
 /**
- * Places facilities by the tier rules of DOMAIN.md, then applies the scenario's changes:
+ * Places facilities by the tier rules of the policy documents, then applies the scenario's changes:
  * - a village clinic per rural village; community health stations, one per
  *   `residentsPerCommunityStation` urban residents, co-located per community (one row, `units`);
  * - a township health centre per rural township; a community health centre per sub-district

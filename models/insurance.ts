@@ -4,7 +4,7 @@ import { TIER_COUNT } from "./tiers.ts";
 /**
  * Insurance by scheme: the outpatient reimbursement ladder grassroots → county → city/tertiary
  * → out-of-region, written as a grassroots rate and the gaps between successive rungs (the
- * lever of Wenzhou 000:59), and inpatient deductibles (起付线, counted per insurance year) and
+ * lever of Wenzhou 温政办〔2014〕135号), and inpatient deductibles (起付线, counted per insurance year) and
  * rates by tier. No seed gives base rates: they are external and marked as such.
  */
 
@@ -41,7 +41,7 @@ const SchemeSchema = (d: {
             .enum(["points", "relative"])
             .default("points")
             .describe(
-              "Gaps as percentage points (default) or as a relative cut of the rung above (DOMAIN.md).",
+              "Gaps as percentage points (default) or as a relative cut of the rung above (the Wenzhou plan writes “10%”: points or relative is an interpretation).",
             ),
           gaps: z
             .object({
@@ -77,7 +77,7 @@ export const InsuranceSchema = z
   .object({
     schemes: z
       .object({
-        // Deductibles: Wenzhou 2014 (seed 000:59) — urban-district employees 600/300/200 yuan at
+        // Deductibles: Wenzhou 2014 (Wenzhou 温政办〔2014〕135号) — urban-district employees 600/300/200 yuan at
         // tertiary/secondary/level-1; residents 700/400/300. Gaps: Wenzhou's minimum ladder, ≥ 10
         // points for employees and ≥ 5 for residents. Base rates are external: typical 2015
         // policy rates (employees ~85% inpatient, resident schemes 50–75% falling with tier).

@@ -138,7 +138,7 @@ export const PopulationSchema = z
       .describe(
         "Co-occurrence of chronic conditions: each condition's loading ρ on one shared cardiometabolic risk factor (Gaussian copula; the latent correlation of two conditions is √(ρ₁ρ₂)). Default calibrated so that ≈ 47% of diabetics have hypertension (Chinese surveys: about half; Xu B et al., 2010 China Chronic Disease and Risk Factor Surveillance) and ≈ 70% of stroke patients (China Stroke Statistics 2019: 63–84%); COPD 0.1 is a guess.",
       ),
-    // Key populations of family-doctor contracting (重点人群, DOMAIN.md): the persistent groups
+    // Key populations of family-doctor contracting (重点人群): the persistent groups
     // drawn here; elderly, young children and chronic patients follow from age and conditions.
     keyGroups: z
       .object({
@@ -149,7 +149,7 @@ export const PopulationSchema = z
           .max(120)
           .default(65)
           .describe(
-            "Age from which a resident counts as elderly (老年人): 65 in the national basic public health services, 60 in Shanghai (DOMAIN.md).",
+            "Age from which a resident counts as elderly (老年人): 65 in the national basic public health services, 60 in Shanghai.",
           ),
         // National mental health work plan 2015–2020 (国办发〔2015〕44号) sets out to register all
         // severe mental illness; registered patients 4.297 M at the end of 2014 (76.1% aged 18–59,

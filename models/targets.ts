@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Policy targets that runs are scored against (DOMAIN.md, "Targets"). Each scenario lists the
+ * Policy targets that runs are scored against (the targets of the policy documents). Each scenario lists the
  * targets of its own source; a target names the summary metric it is scored on.
  */
 export interface TargetDefinition {
@@ -22,7 +22,7 @@ export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
   {
     id: "grassroots-share-2015-wenzhou",
     description: "Grassroots share of all visits ≥ 60% by end 2015",
-    source: "Wenzhou pilot plan 2014 (seed 000)",
+    source: "Wenzhou pilot plan 2014 (Wenzhou 温政办〔2014〕135号)",
     metric: "grassrootsShare",
     comparator: ">=",
     target: 0.6,
@@ -30,7 +30,8 @@ export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
   {
     id: "grassroots-share-2017-national",
     description: "Grassroots share of all visits ≥ 65% by 2017",
-    source: "National pilot assessment standard 2015 (seed 004); Jiujiang 2016 (seed 001)",
+    source:
+      "National pilot assessment standard 2015 (NHFPC tiered-care briefing 2015); Jiujiang 2016 (Jiujiang work plan 2016)",
     metric: "grassrootsShare",
     comparator: ">=",
     target: 0.65,
@@ -38,7 +39,7 @@ export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
   {
     id: "county-domestic-2015-wenzhou",
     description: "County-domestic visit rate (县域内就诊率) ≥ 90% in 2015",
-    source: "Wenzhou pilot plan 2014 (seed 000)",
+    source: "Wenzhou pilot plan 2014 (Wenzhou 温政办〔2014〕135号)",
     metric: "countyDomesticRate",
     comparator: ">=",
     target: 0.9,
@@ -46,7 +47,8 @@ export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
   {
     id: "county-domestic-2017-national",
     description: 'County-domestic visit rate about 90% by 2017 ("about" scored as within 2 points: ≥ 88%)',
-    source: "National pilot assessment standard 2015 (seed 004); Jiujiang 2016 (seed 001)",
+    source:
+      "National pilot assessment standard 2015 (NHFPC tiered-care briefing 2015); Jiujiang 2016 (Jiujiang work plan 2016)",
     metric: "countyDomesticRate",
     comparator: ">=",
     target: 0.9,
@@ -55,7 +57,7 @@ export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
   {
     id: "county-referral-out-2015-wenzhou",
     description: "County hospital referral-out rate ≤ 10% by end 2015",
-    source: "Wenzhou pilot plan 2014 (seed 000)",
+    source: "Wenzhou pilot plan 2014 (Wenzhou 温政办〔2014〕135号)",
     metric: "countyHospitalReferralOutRate",
     comparator: "<=",
     target: 0.1,

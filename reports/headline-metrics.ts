@@ -133,7 +133,7 @@ const NON_FRACTION_UNITS: ReadonlyMap<string, MetricUnit> = new Map<string, Metr
 
 /**
  * The unit of a summary key. `TargetScore` carries no unit, but its doc says rates and shares are
- * fractions, and every target in DOMAIN.md is a percentage, so unknown keys count as fractions.
+ * fractions, and every policy target is a percentage, so unknown keys count as fractions.
  */
 export function unitOfMetric(metric: string): MetricUnit {
   return NON_FRACTION_UNITS.get(metric) ?? "fraction";

@@ -20,7 +20,7 @@ export interface TargetScore {
   /** Stable identifier, e.g. "grassroots-share-2017-national". */
   id: string;
   description: string;
-  /** Where the target comes from, e.g. "National pilot assessment standard 2015 (seed 004)". */
+  /** Where the target comes from, e.g. "National pilot assessment standard 2015 (NHFPC tiered-care briefing 2015)". */
   source: string;
   /** Key of `summary` the target is scored on, e.g. "grassrootsShare". */
   metric: string;

@@ -110,8 +110,10 @@ describe("charts", () => {
   it("draws one labelled rule per grassroots-share target, with its value and source", async () => {
     const svg = await renderSvg(tierShareChart(makeMetricsFixture()));
     expect(svg.startsWith("<svg")).toBe(true);
-    expect(svg).toContain("Target ≥ 60.0% (Wenzhou tiered-care plan (seed 002))");
-    expect(svg).toContain("Target ≥ 65.0% (National pilot assessment standard 2015 (seed 004))");
+    expect(svg).toContain("Target ≥ 60.0% (Wenzhou tiered-care plan (Xiacheng 下政办发〔2018〕56号))");
+    expect(svg).toContain(
+      "Target ≥ 65.0% (National pilot assessment standard 2015 (NHFPC tiered-care briefing 2015))",
+    );
     expect(svg).toContain("Share of visits (%)");
   });
 

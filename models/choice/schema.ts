@@ -2,7 +2,7 @@ import { z } from "zod";
 import { byTierSchema } from "../by-tier.ts";
 
 /**
- * Parameters of facility choice (DOMAIN.md, "Evidence for the facility-choice model"). The
+ * Parameters of facility choice, with the evidence for each. The
  * utility of facility j for an episode is
  *   V = tierConstant + travel(minutes) + quality·q_j·(floor + (1 − floor)·severity)
  *       + costPerYuan·E[out-of-pocket of the whole episode if it starts at j]

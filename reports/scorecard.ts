@@ -6,7 +6,7 @@
  */
 import { comparatorSymbol, formatMetricValue, HEADLINE_METRICS } from "./headline-metrics.ts";
 import type { RunMetrics } from "./metrics-schema.ts";
-import { formatCount, formatDecimal } from "./number-format.ts";
+import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 
 export interface ScorecardOptions {
   /** Colour ✓ green and ✗ red with ANSI escapes. Off by default. */
@@ -55,7 +55,9 @@ export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): 
     "",
     `  Bed occupancy: ${BED_TIERS.map((tier) => `${tier} ${formatMetricValue(`bedOccupancyByTier.${tier}`, occupancy[tier])}`).join(" · ")}`,
     `  Mean outpatient wait (days): ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(wait[tier], 2)}`).join(" · ")}`,
+    `  Visits per doctor-day: ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(m.summary.visitsPerDoctorDayByTier[tier], 1)}`).join(" · ")}`,
   );
+  lines.push(...firstContactLines(m));
 
   if (m.targets.length > 0) {
     const met = m.targets.filter((target) => target.met).length;
@@ -99,4 +101,34 @@ export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): 
     );
   }
   return `${lines.join("\n").replace(/ +$/gm, "")}\n`;
+}
+
+/** First contacts per kind, compactly: where each kind of episode first seeks care. */
+function firstContactLines(m: RunMetrics): string[] {
+  const kinds = Object.entries(m.summary.firstContactByKind);
+  if (kinds.length === 0) return [];
+  const columns = ["village", "township", "county", "tertiary", "outOfRegion", "optOut"] as const;
+  const header = ["village", "township", "county", "tertiary", "out", "no care", "able"];
+  const rows = kinds.map(([kind, shares]) => [
+    terminalSafe(kind),
+    ...columns.map((c) => formatPercent(shares[c])),
+    formatPercent(m.summary.capableFirstContactByKind[kind] ?? Number.NaN),
+  ]);
+  const kindWidth = columnWidth(rows.map((r) => r[0]));
+  const width = Math.max(
+    ...header.map((h) => h.length),
+    ...rows.flatMap((r) => r.slice(1).map((v) => v.length)),
+  );
+  return [
+    "",
+    "First contact by kind (share of episodes; able = at a facility that can treat it):",
+    `  ${"".padEnd(kindWidth)}  ${header.map((h) => h.padStart(width)).join(" ")}`,
+    ...rows.map(
+      (r) =>
+        `  ${r[0].padEnd(kindWidth)}  ${r
+          .slice(1)
+          .map((v) => v.padStart(width))
+          .join(" ")}`,
+    ),
+  ];
 }

@@ -459,6 +459,14 @@ describe("formatScorecard", () => {
     expect(occupancy).toBeLessThan(lines.indexOf("Targets: 2 of 4 met"));
   });
 
+  it("shows doctors' workload per tier and where each kind of episode first seeks care", () => {
+    const text = formatScorecard(makeMetricsFixture());
+    expect(text).toContain("  Visits per doctor-day: village 5.4 · township 8.1 · county 7.9 · tertiary 8.2");
+    expect(text).toContain("First contact by kind");
+    // The maternity row: its shares in the fixture, in tier order, then no care and "able".
+    expect(text).toMatch(/^ {2}maternity\s+1\.0%\s+26\.2%\s+64\.8%\s+7\.1%\s+0\.9%\s+0\.0%\s+95\.7%$/m);
+  });
+
   it("gives one line per target with ✓ or ✗ and aligned value columns", () => {
     const m = makeMetricsFixture();
     const lines = targetLines(formatScorecard(m));

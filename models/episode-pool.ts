@@ -73,12 +73,20 @@ export class EpisodePool {
     this.open--;
   }
 
+  /** Slots of the open episodes, in slot order. */
+  openSlots(): Int32Array {
+    const free = new Uint8Array(this.used);
+    for (let s = this.freeHead; s >= 0; s = this.nextFree[s]) free[s] = 1;
+    const out = new Int32Array(this.open);
+    let k = 0;
+    for (let s = 0; s < this.used; s++) if (!free[s]) out[k++] = s;
+    return out;
+  }
+
   /** Open episodes per kind (for the end-of-run ledger). */
   openByKind(kinds: number): Float64Array {
     const out = new Float64Array(kinds);
-    const free = new Uint8Array(this.used);
-    for (let s = this.freeHead; s >= 0; s = this.nextFree[s]) free[s] = 1;
-    for (let s = 0; s < this.used; s++) if (!free[s]) out[this.kind[s]]++;
+    for (const s of this.openSlots()) out[this.kind[s]]++;
     return out;
   }
 

@@ -207,6 +207,21 @@ describe("beds and routing", () => {
     expect(Math.abs(b.admissionsPer100 / a.admissionsPer100 - 1)).toBeLessThan(0.05);
   }, 120_000);
 
+  it("counts a downward referral only when the patient moves down", async () => {
+    // Without township or community centres there is nowhere to refer down to.
+    const areas = ["district-1", "district-2", "county-1", "county-2", "county-3", "county-4"];
+    const changes = areas.flatMap((area) => [
+      { action: "remove", type: "townshipCentre", area },
+      { action: "remove", type: "communityCentre", area },
+    ]);
+    const base = ScenarioSchema.parse({ run: { population: 40_000, years: 1 } });
+    const none = ScenarioSchema.parse({ run: { population: 40_000, years: 1 }, facilities: { changes } });
+    expect((await runScenario(base, { threads: 2 })).metrics.summary.downwardReferrals).toBeGreaterThan(0);
+    const s = (await runScenario(none, { threads: 2 })).metrics.summary;
+    expect(s.visitsByTier.township).toBe(0);
+    expect(s.downwardReferrals).toBe(0);
+  }, 60_000);
+
   it("refers from a county TCM hospital to the county general hospital, a capable facility of the same tier", () => {
     const w = buildWorld(ScenarioSchema.parse({ run: { population: 50_000 } }));
     const cat = w.catchment;

@@ -86,6 +86,12 @@ export class CarePathway implements PartitionModel {
   private readonly deductibles: DeductibleLedger;
   /** Usual facility of each resident: offset + 1 in the home village's choice set (0: none yet). */
   readonly usual: Uint8Array;
+  /**
+   * What an onset reads of a resident, packed so that it costs one cache line instead of four:
+   * [2r] the resident's episode serial (the counter that addresses their next onset's draws),
+   * [2r + 1] their row of the onset table (sex, age, conditions), refreshed at each year's turn.
+   */
+  private readonly hot: Uint32Array;
   /** Open episodes that hold a key group (pregnancy), per resident. */
   private readonly held: Uint8Array;
   private readonly firstFacility: number;
@@ -143,6 +149,8 @@ export class CarePathway implements PartitionModel {
     this.deductibles = new DeductibleLedger(n, world.insurance);
     this.usual = new Uint8Array(n);
     this.held = new Uint8Array(n);
+    this.hot = new Uint32Array(2 * n);
+    for (let r = 0; r < n; r++) this.hot[2 * r + 1] = this.onsetRow(r);
     this.choiceTables = choiceTables(world);
     this.utility = new Float64Array(world.catchment.maxEntries + 1);
     this.scratch = new Float64Array(2 * (world.catchment.maxEntries + 1));
@@ -163,8 +171,7 @@ export class CarePathway implements PartitionModel {
 
   /** Total onset rate of resident r (episodes per year), converted to per day. */
   private onsetTotal(r: number, K: number): number {
-    const row = this.onsetRow(r) * K;
-    return this.world.kinds.onsetCumulative[row + K - 1] / C.DAYS_PER_YEAR;
+    return this.world.kinds.onsetCumulative[(this.hot[2 * r + 1] + 1) * K - 1] / C.DAYS_PER_YEAR;
   }
 
   private onsetRow(r: number): number {
@@ -184,7 +191,8 @@ export class CarePathway implements PartitionModel {
 
   /**
    * The year's turn: residents age, die and are born (models/demography.ts). A newborn takes the
-   * slot of a resident who died, so what the pathway keeps per resident is cleared for it. Open
+   * slot of a resident who died, so what the pathway keeps per resident is cleared for it; it keeps
+   * the slot's episode serial, so its draws never reuse an address of the deceased's. Open
    * episodes of the deceased run to their end (they are few and short, and ending them early would
    * need an outcome for deaths, which the model does not yet have); the deductible needs no reset,
    * as it is kept per insurance year.
@@ -194,6 +202,7 @@ export class CarePathway implements PartitionModel {
     const { deaths } = advanceYear(res, this.world, this.streams, year);
     this.count(C.DEATHS, this.day, deaths);
     for (let r = 0; r < res.count; r++) {
+      this.hot[2 * r + 1] = this.onsetRow(r);
       if (res.age[r] === 0) {
         this.usual[r] = 0;
         this.deductibles.clear(r);
@@ -241,9 +250,10 @@ export class CarePathway implements PartitionModel {
     const streams = this.streams;
     const K = kinds.count;
     const id = res.firstId + r;
-    const serial = res.onsetSerial[r];
+    const hot = this.hot;
+    const serial = hot[2 * r];
     const o = streams.block(id, PURPOSE_ONSET, serial, 0);
-    const onsetRow = this.onsetRow(r) * K;
+    const onsetRow = hot[2 * r + 1] * K;
     const kind = pickCumulative(o[1], kinds.onsetCumulative, onsetRow, K);
     const uChoice = o[2];
     const uSeverity = o[3];
@@ -256,7 +266,7 @@ export class CarePathway implements PartitionModel {
       onsetRow,
       kind,
     );
-    res.onsetSerial[r] = serial + 1;
+    hot[2 * r] = serial + 1;
     this.fel.push(t + exponential(o[0], C.DAYS_PER_YEAR / kinds.onsetCumulative[onsetRow + K - 1]), ONSET, r);
 
     const ep = this.episodes;
@@ -727,7 +737,7 @@ export class CarePathway implements PartitionModel {
       r.flags.byteLength +
       r.conditions.byteLength +
       r.home.byteLength +
-      r.onsetSerial.byteLength +
+      this.hot.byteLength +
       r.keyGroups.byteLength +
       this.usual.byteLength +
       this.held.byteLength +

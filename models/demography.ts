@@ -17,10 +17,11 @@ const AGES = 121;
  * NBS) would change it by less than 2.5% over five years, which is ignored. The slot of a resident
  * who dies is reborn as a newborn of age 0 in the same home village (so the same urban or rural
  * residence): sex from the sex ratio at birth, insurance scheme drawn as synthesis draws it at age
- * 0, no chronic condition, no stored key group (the care pathway clears what it keeps per resident: deductible paid, usual facility). The newborn keeps
- * the slot's `onsetSerial`: episode draws are addressed by (id, serial), so its episodes carry on
- * the serial count and never reuse an address of the deceased's. After the call, age 0 marks
- * exactly the slots reborn this year (every survivor is at least 1).
+ * 0, no chronic condition, no stored key group. The care pathway clears what it keeps per
+ * resident (deductible paid, usual facility) and keeps the slot's episode serial: episode draws
+ * are addressed by (id, serial), so the newborn's episodes carry on the serial count and never
+ * reuse an address of the deceased's. After the call, age 0 marks exactly the slots reborn this
+ * year (every survivor is at least 1).
  *
  * A survivor at `population.maxAge` stays there: as in synthesis, maxAge stands for "maxAge and
  * over" (and keeps the Uint8 age ≤ 120). A survivor who reaches age a without condition c acquires

@@ -53,12 +53,6 @@ export interface PopulationMarginals {
 
 const tally = (): Tally => ({ observed: 0, expected: 0, variance: 0 });
 
-function add(t: Tally, hit: boolean, p: number): void {
-  if (hit) t.observed++;
-  t.expected += p;
-  t.variance += p * (1 - p);
-}
-
 /** Counts of the residents of one or more areas against the population parameters. */
 export function populationMarginals(
   residents: Residents | readonly Residents[],
@@ -96,37 +90,60 @@ export function populationMarginals(
   const shares = [...params.ageStructure.male, ...params.ageStructure.female];
   const total = shares.reduce((a, b) => a + b, 0);
   const uninsured = params.insurance.uninsuredShare;
+  // Observed counts come from each resident; what is expected depends only on age and residence,
+  // so residents are counted by (age, urban) and the expectations added once per cell.
+  const byAgeUrban = new Float64Array(121 * 2);
   for (const res of list) {
     for (let r = 0; r < res.count; r++) {
       const age = res.age[r];
       const flags = res.flags[r];
       const urban = (flags & FLAG_URBAN) !== 0;
-      const male = (flags & FLAG_MALE) !== 0;
       const band = bandOf[age];
-      m.residents++;
-      if (urban) m.urbanResidents++;
-      m.bandResidents[band]++;
-      for (let b = 0; b < B; b++) {
-        add(m.ageSex.male[b], male && b === band, shares[b] / total);
-        add(m.ageSex.female[b], !male && b === band, shares[B + b] / total);
-      }
-      const employee = (1 - uninsured) * (urban ? tables.employeeUrban : tables.employeeRural)[age];
-      const schemeShares = [employee, 1 - uninsured - employee, uninsured];
-      const scheme = schemeOf(flags);
+      byAgeUrban[age * 2 + (urban ? 1 : 0)]++;
+      (flags & FLAG_MALE ? m.ageSex.male : m.ageSex.female)[band].observed++;
       const bySchemes = urban ? m.schemes.urban : m.schemes.rural;
-      SCHEME_NAMES.forEach((s, i) => {
-        add(bySchemes[s], scheme === i, schemeShares[i]);
-      });
+      bySchemes[SCHEME_NAMES[schemeOf(flags)]].observed++;
       const mask = res.conditions[r];
       let n = 0;
       for (let c = 0; c < C; c++) {
-        const has = (mask >> c) & 1;
-        n += has;
-        add(m.conditions[CONDITIONS[c]][band], has === 1, tables.prevalence[c][age]);
-        if (has) for (let d = 0; d < C; d++) if ((mask >> d) & 1) m.conditionPairs[band][c * C + d]++;
+        if (!((mask >> c) & 1)) continue;
+        n++;
+        m.conditions[CONDITIONS[c]][band].observed++;
+        for (let d = 0; d < C; d++) if ((mask >> d) & 1) m.conditionPairs[band][c * C + d]++;
       }
       m.multimorbidity[n]++;
       const groups = res.keyGroups[r];
+      for (let i = 0; i < KEY_GROUPS.length; i++)
+        if ((groups >> i) & 1) m.keyGroups[KEY_GROUPS[i]].observed++;
+      if (isElderly(age, params.keyGroups.elderlyAge)) m.derivedGroups.elderly++;
+      if (isYoungChild(age)) m.derivedGroups.youngChildren++;
+      if (isChronicPatient(mask)) m.derivedGroups.chronicPatients++;
+    }
+  }
+  const expect = (t: Tally, n: number, p: number) => {
+    t.expected += n * p;
+    t.variance += n * p * (1 - p);
+  };
+  for (let age = 0; age <= 120; age++) {
+    for (let u = 0; u < 2; u++) {
+      const n = byAgeUrban[age * 2 + u];
+      if (n === 0) continue;
+      const urban = u === 1;
+      const band = bandOf[age];
+      m.residents += n;
+      if (urban) m.urbanResidents += n;
+      m.bandResidents[band] += n;
+      for (let b = 0; b < B; b++) {
+        expect(m.ageSex.male[b], n, shares[b] / total);
+        expect(m.ageSex.female[b], n, shares[B + b] / total);
+      }
+      const employee = (1 - uninsured) * (urban ? tables.employeeUrban : tables.employeeRural)[age];
+      const schemeShares = [employee, 1 - uninsured - employee, uninsured];
+      const bySchemes = urban ? m.schemes.urban : m.schemes.rural;
+      SCHEME_NAMES.forEach((s, i) => {
+        expect(bySchemes[s], n, schemeShares[i]);
+      });
+      for (let c = 0; c < C; c++) expect(m.conditions[CONDITIONS[c]][band], n, tables.prevalence[c][age]);
       // In KEY_GROUPS order; pregnancy is never drawn at synthesis.
       const groupShares = [
         tables.severeMentalIllness[age],
@@ -136,11 +153,8 @@ export function populationMarginals(
         0,
       ];
       KEY_GROUPS.forEach((g, i) => {
-        add(m.keyGroups[g], ((groups >> i) & 1) === 1, groupShares[i]);
+        expect(m.keyGroups[g], n, groupShares[i]);
       });
-      if (isElderly(age, params.keyGroups.elderlyAge)) m.derivedGroups.elderly++;
-      if (isYoungChild(age)) m.derivedGroups.youngChildren++;
-      if (isChronicPatient(mask)) m.derivedGroups.chronicPatients++;
     }
   }
   return m;

@@ -283,12 +283,10 @@ export interface Residents {
   keyGroups: Uint8Array;
   /** Home village (index among the partition's villages). */
   home: Int32Array;
-  /** Episodes begun so far: the counter that addresses the resident's next onset draws. */
-  onsetSerial: Uint32Array;
 }
 
-/** Bytes of state per resident, the same at any population size: age, flags, conditions, keyGroups, home, onsetSerial. */
-export const RESIDENT_BYTES = 1 + 1 + 1 + 1 + 4 + 4;
+/** Bytes of state per resident, the same at any population size: age, flags, conditions, keyGroups, home (the care pathway keeps the episode serial). */
+export const RESIDENT_BYTES = 1 + 1 + 1 + 1 + 4;
 
 export function allocateResidents(count: number, firstId: number): Residents {
   return {
@@ -299,7 +297,6 @@ export function allocateResidents(count: number, firstId: number): Residents {
     conditions: new Uint8Array(count),
     keyGroups: new Uint8Array(count),
     home: new Int32Array(count),
-    onsetSerial: new Uint32Array(count),
   };
 }
 

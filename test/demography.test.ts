@@ -59,10 +59,9 @@ const sliceOf = (r: Residents, from = 0, to = r.count): Residents => ({
   conditions: r.conditions.slice(from, to),
   keyGroups: r.keyGroups.slice(from, to),
   home: r.home.slice(from, to),
-  onsetSerial: r.onsetSerial.slice(from, to),
 });
 
-const COLUMNS = ["age", "flags", "conditions", "keyGroups", "home", "onsetSerial"] as const;
+const COLUMNS = ["age", "flags", "conditions", "keyGroups", "home"] as const;
 
 const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -94,12 +93,6 @@ describe("default mortality", () => {
 describe(`one year of demography (${SIZE.toLocaleString("en")} residents, default parameters)`, () => {
   const world = worldOf();
   const residents = synthesizeAll(world);
-  // Marks the newborn's inheritance: a serial count.
-  for (const r of residents) {
-    for (let i = 0; i < r.count; i++) {
-      r.onsetSerial[i] = (i % 13) + 1;
-    }
-  }
   const before = residents.map((r) => sliceOf(r));
   const streams = new RandomStreams(world.scenario.run.seed, 0);
   const results = residents.map((r) => advanceYear(r, world, streams, 1));
@@ -148,7 +141,6 @@ describe(`one year of demography (${SIZE.toLocaleString("en")} residents, defaul
       for (let i = 0; i < r.count; i++) {
         const id = r.firstId + i;
         check(r.home[i] === b.home[i], "home village kept", id);
-        check(r.onsetSerial[i] === b.onsetSerial[i], "onsetSerial kept", id);
         check((r.flags[i] & FLAG_URBAN) === (b.flags[i] & FLAG_URBAN), "residence kept", id);
         if (r.age[i] === 0) {
           newborns++;

@@ -160,8 +160,8 @@ describe("population synthesis (100,000 residents, default parameters)", () => {
     expect(residents.reduce((s, r) => s + r.count, 0)).toBe(100_000);
   });
 
-  it("keeps 12 bytes of state per resident, at any population size", () => {
-    expect(RESIDENT_BYTES).toBe(12);
+  it("keeps 8 bytes of state per resident, at any population size", () => {
+    expect(RESIDENT_BYTES).toBe(8);
     for (const r of residents) {
       const bytes = Object.values(r).reduce((s, v) => s + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
       expect(bytes).toBe(RESIDENT_BYTES * r.count);

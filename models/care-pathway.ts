@@ -92,7 +92,9 @@ export class CarePathway implements PartitionModel {
    *            refreshed at each year's turn;
    *   [4r + 2] the home village (index among the partition's villages);
    *   [4r + 3] the usual facility (offset + 1 in the home village's choice set, 0: none yet)
-   *            | open episodes holding a key group (pregnancy) << 8.
+   *            | open episodes holding a key group (pregnancy) << 8
+   *            | (insurance year + 1) of the last deductible payment, mod 255, << 16: most
+   *            choices see that nothing was paid this year without reading the ledger.
    */
   private readonly hot: Uint32Array;
   private readonly firstFacility: number;
@@ -206,7 +208,7 @@ export class CarePathway implements PartitionModel {
     for (let r = 0; r < res.count; r++) {
       this.hot[4 * r + 1] = this.onsetRow(r) | (schemeOf(res.flags[r]) << 16);
       if (res.age[r] === 0) {
-        this.hot[4 * r + 3] &= ~0xff; // no usual facility yet
+        this.hot[4 * r + 3] &= 0xff00; // no usual facility yet, nothing paid
         this.deductibles.clear(r);
       }
     }
@@ -405,8 +407,12 @@ export class CarePathway implements PartitionModel {
     // The deductible still due at each tier with beds, read once for the whole choice set.
     const due = this.due;
     const year = Math.floor(this.day / C.DAYS_PER_YEAR);
+    const paidThisYear = this.hot[4 * r + 3] >>> 16 === (year % 255) + 1;
+    const deductible = w.insurance.deductible;
     for (let tier = TOWNSHIP; tier < TIER_COUNT; tier++)
-      due[tier] = this.deductibles.remaining(r, scheme, tier, year);
+      due[tier] = paidThisYear
+        ? this.deductibles.remaining(r, scheme, tier, year)
+        : deductible[scheme * TIER_COUNT + tier];
     const first = this.entries(r);
     const n = this.entriesEnd(r) - first;
     const utility = this.utility;
@@ -573,7 +579,12 @@ export class CarePathway implements PartitionModel {
       const scheme = schemeOf(this.residents.flags[r]);
       const year = Math.floor(bedStart / C.DAYS_PER_YEAR);
       const due = this.deductibles.remaining(r, scheme, tier, year);
-      this.deductibles.pay(r, scheme, tier, year, due < cost ? due : cost);
+      if (due > 0 && cost > 0) {
+        this.deductibles.pay(r, scheme, tier, year, due < cost ? due : cost);
+        const stamp = (year % 255) + 1;
+        if (this.hot[4 * r + 3] >>> 16 < stamp)
+          this.hot[4 * r + 3] = (this.hot[4 * r + 3] & 0xffff) | (stamp << 16);
+      }
       this.fel.push(this.at(bedStart + los), DISCHARGE, e);
       return;
     }

@@ -42,6 +42,9 @@ export class DeductibleLedger {
   pay(r: number, scheme: number, tier: number, year: number, amount: number): void {
     if (this.insurance.deductibleRule[scheme] === DEDUCTIBLE_PER_ADMISSION || amount <= 0) return;
     const stamp = (year % 255) + 1;
+    // A charge for a year already closed (processed a day late, across the turn of the year)
+    // changes nothing: what counts is the new year's account. (Runs are at most 30 years.)
+    if (this.stamp[r] > stamp) return;
     if (this.stamp[r] !== stamp) {
       this.paid.fill(0, r * 4, r * 4 + 4);
       this.stamp[r] = stamp;

@@ -45,5 +45,8 @@ describe("inpatient deductible (起付线)", () => {
     expect(d.remaining(0, RESIDENT, COUNTY, 0)).toBe(150);
     d.pay(0, RESIDENT, COUNTY, 1, 100);
     expect(d.remaining(0, RESIDENT, COUNTY, 1)).toBe(300);
+    // A last-year stay charged after this year's payment leaves this year's account alone.
+    d.pay(0, RESIDENT, COUNTY, 0, 50);
+    expect(d.remaining(0, RESIDENT, COUNTY, 1)).toBe(300);
   });
 });

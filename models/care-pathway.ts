@@ -740,7 +740,7 @@ export class CarePathway implements PartitionModel {
     if (bit) {
       const word = this.hot[4 * r + 3] - (1 << 8);
       this.hot[4 * r + 3] = word;
-      if (word >> 8 === 0) this.residents.keyGroups[r] &= ~bit;
+      if (((word >> 8) & 0xff) === 0) this.residents.keyGroups[r] &= ~bit;
     }
     this.count(C.EPISODES_ENDED + ep.kind[e], t);
     ep.release(e);

@@ -105,25 +105,28 @@ export class CarePathway implements PartitionModel {
   private readonly scratch: Float64Array;
   private readonly nests: Int8Array;
   private readonly months: number;
-  private readonly waitSmoothing: number;
+  private waitSmoothing: number;
   /** Expected outpatient wait (days) at each facility, by global id: refreshed once a day. */
   private readonly waits: Float64Array;
   /** Scratch: the deductible still due at each tier during one choice. */
   private readonly due = new Float64Array(TIER_COUNT);
-  private readonly misjudgeUnder: number;
-  private readonly misjudgeEither: number;
-  private readonly continuity: number;
+  private misjudgeUnder: number;
+  private misjudgeEither: number;
+  private continuity: number;
   private day = 0;
   private dayRow = 0;
-  private readonly choiceTables: ChoiceTables;
+  private choiceTables: ChoiceTables;
+  private nextPhase = 0;
   /** Conservation ledger of this partition. */
   readonly ledger = { sharedRequests: 0, sharedResults: 0 };
 
   constructor(
     readonly index: number,
-    private readonly world: World,
+    private world: World,
     private readonly streams: RandomStreams,
     months: number,
+    /** The worlds of the policy timeline after the first, with the day each takes effect. */
+    private readonly phases: readonly { day: number; world: World }[] = [],
   ) {
     const f = world.facilities;
     const area = world.geography.areas[index];
@@ -187,10 +190,31 @@ export class CarePathway implements PartitionModel {
     // Yesterday's bookings at local facilities become what patients expect today (the shared
     // facilities' replicas do the same after each day's allocation).
     if (day > 0) this.slots.closeDay(this.waitSmoothing);
+    while (this.nextPhase < this.phases.length && this.phases[this.nextPhase].day <= day)
+      this.enterPhase(this.phases[this.nextPhase++].world);
     this.refreshWaits();
     this.day = day;
     this.dayRow = C.monthIndex(day) * C.COUNTER_COUNT;
     if (day > 0 && day % C.DAYS_PER_YEAR === 0) this.newYear(day / C.DAYS_PER_YEAR);
+  }
+
+  /**
+   * A dated policy change: from today the pathway reads the new world's tables (insurance, choice,
+   * referral, what facilities offer, how episodes are treated). The region, its residents, staff
+   * and beds are the same in every phase (validation refuses changing them), so open episodes,
+   * queues and deductibles paid carry over.
+   */
+  private enterPhase(world: World): void {
+    this.world = world;
+    this.choiceTables = choiceTables(world);
+    for (let i = 0; i < this.localCount; i++)
+      this.slots.setQuota(i, world.facilities.slotsPerDay[this.firstFacility + i]);
+    this.deductibles.setInsurance(world.insurance);
+    this.waitSmoothing = world.waitSmoothing;
+    const choice = world.scenario.choice;
+    this.misjudgeUnder = choice.misjudgement.under;
+    this.misjudgeEither = choice.misjudgement.under + choice.misjudgement.over;
+    this.continuity = choice.continuity;
   }
 
   /**

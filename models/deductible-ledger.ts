@@ -15,10 +15,15 @@ export class DeductibleLedger {
 
   constructor(
     count: number,
-    private readonly insurance: InsuranceTables,
+    private insurance: InsuranceTables,
   ) {
     this.paid = new Uint16Array(count * 4);
     this.stamp = new Uint8Array(count);
+  }
+
+  /** The scheme rules from a dated policy change on (amounts already paid are kept). */
+  setInsurance(insurance: InsuranceTables): void {
+    this.insurance = insurance;
   }
 
   get byteLength(): number {

@@ -13,6 +13,7 @@ import type { Scenario } from "./scenario.ts";
 import type { SupplyTotals } from "./supply.ts";
 import { scoreTarget, TARGET_CATALOGUE } from "./targets.ts";
 import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_NAMES, TOWNSHIP, VILLAGE } from "./tiers.ts";
+import { dayOfDate } from "./timeline.ts";
 
 /** Counters of one replication, summed over partitions in their fixed order. */
 export interface ReplicationCounts {
@@ -242,6 +243,15 @@ export function buildMetrics(
     replications: R,
     population,
     region: supply.region,
+    timeline: scenario.timeline
+      .map((c) => ({ c, day: dayOfDate(c.date, startYear) as number }))
+      .sort((a, b) => a.day - b.day)
+      .map(({ c, day }) => ({
+        date: c.date,
+        month: C.monthIndex(day),
+        note: c.note,
+        fields: Object.keys(c.set),
+      })),
     years,
     startYear,
     summary,

@@ -8,6 +8,7 @@ import { InsuranceSchema } from "./insurance.ts";
 import { PopulationSchema } from "./population.ts";
 import { ReferralSchema } from "./referral.ts";
 import { TargetsSchema } from "./targets.ts";
+import { TimelineSchema } from "./timeline.ts";
 
 /**
  * The scenario: the composition of every model's schema. Defaults fill what a file omits;
@@ -61,6 +62,7 @@ export const ScenarioSchema = z
     insurance: InsuranceSchema.prefault({}),
     choice: ChoiceSchema.prefault({}),
     referral: ReferralSchema.prefault({}),
+    timeline: TimelineSchema,
     targets: TargetsSchema,
     calibrationChecks: CalibrationChecksSchema,
   })

@@ -102,6 +102,31 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
     legend: { orient: "bottom" as const, symbolStrokeColor: "black", symbolType: "stroke" },
   };
 
+  // Dated policy changes of the timeline: a dotted rule at the month each takes effect.
+  const changes = (m.timeline ?? []).map((c) => ({ date: c.date.slice(0, 7), label: c.note || c.date }));
+  const changeLayers = [
+    {
+      data: { values: changes, format: { parse: MONTH_PARSE } },
+      layer: [
+        {
+          mark: { type: "rule" as const, color: "black", strokeDash: [2, 2] },
+          encoding: { x },
+        },
+        {
+          mark: {
+            type: "text" as const,
+            align: "left" as const,
+            baseline: "top" as const,
+            dx: 3,
+            y: 2,
+            fontSize: 10,
+          },
+          encoding: { x, text: { field: "label" } },
+        },
+      ],
+    },
+  ];
+
   const targetLayers = [
     {
       data: { values: targets },
@@ -149,6 +174,7 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
         encoding: { x, y, strokeDash },
       },
       ...(targets.length > 0 ? targetLayers : []),
+      ...(changes.length > 0 ? changeLayers : []),
     ],
   };
 }

@@ -102,6 +102,23 @@ function table(className: string, header: readonly Cell[], rows: readonly string
   ].join("\n");
 }
 
+/** The dated policy changes of the run, when the scenario has a timeline. */
+function timelineSection(m: RunMetrics): string {
+  if (!m.timeline || m.timeline.length === 0) return "";
+  const rows = m.timeline.map((c) =>
+    row([
+      cell(escapeHtml(c.date)),
+      cell(escapeHtml(c.note)),
+      cell(c.fields.map((f) => `<code>${escapeHtml(f)}</code>`).join(", ")),
+    ]),
+  );
+  return `<section id="timeline">
+<h2>Policy timeline</h2>
+<p>Dated changes of the scenario: each holds from its date on (marked on the tier-share chart).</p>
+${table("timeline", [cell("Date"), cell("Change"), cell("Fields")], rows)}
+</section>`;
+}
+
 function spreadText(spread: Spread | undefined, metric: string): string {
   if (!spread) return "";
   const format = (value: number) => formatMetricValue(metric, value);
@@ -437,6 +454,7 @@ ${runFacts(m)}
 <h2>Targets</h2>
 ${scorecardTable(m)}
 </section>
+${timelineSection(m)}
 <section id="checks">
 <h2>Calibration checks</h2>
 ${checksTable(m)}

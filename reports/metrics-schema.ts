@@ -117,6 +117,16 @@ export interface YearSummary {
   spread: Record<string, Spread>;
 }
 
+export interface TimelineEntry {
+  /** "YYYY-MM-DD", the day the change takes effect. */
+  date: string;
+  /** 0-based month of the run in which it takes effect. */
+  month: number;
+  note: string;
+  /** The field paths it sets. */
+  fields: string[];
+}
+
 export interface RegionSupply {
   population: number;
   residentsPerSimulated: number;
@@ -147,6 +157,8 @@ export interface RunMetrics {
   years: number;
   startYear: number;
   summary: YearSummary;
+  /** The dated policy changes of the scenario's timeline, in date order. */
+  timeline: TimelineEntry[];
   targets: TargetScore[];
   /** Calibration checks against reported outcomes (see models/calibration-checks.ts). */
   checks: CalibrationCheckResult[];

@@ -56,6 +56,14 @@ export class DailySlots {
     this.expectedWait = new Float64Array(this.poolCount);
   }
 
+  /**
+   * A new daily quota from now on (a dated policy change). The window length stays, so bookings
+   * already made keep their windows; each later window issues slots at the new rate.
+   */
+  setQuota(p: number, quota: number): void {
+    this.quota[p] = quota;
+  }
+
   /** Days of pool `p`'s booking window. */
   windowDays(p: number): number {
     return this.window[p];

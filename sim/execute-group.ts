@@ -3,8 +3,9 @@ import { type PopulationMarginals, populationMarginals } from "../models/populat
 import type { Scenario } from "../models/scenario.ts";
 import { buildWorld, sharedCapacity, type World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";
-import { runGroup } from "./group-runner.ts";
+import { type GroupRun, runGroup } from "./group-runner.ts";
 import { RandomStreams } from "./random/streams.ts";
+import { timelinePhases } from "./timeline-phases.ts";
 
 /**
  * One task of a run: a replication's partitions that one thread simulates. Plain data and
@@ -49,7 +50,11 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
   const days = task.scenario.run.years * 365;
   const streams = new RandomStreams(task.scenario.run.seed, task.replication);
   const t0 = performance.now();
-  const models = task.partitions.map((p) => new CarePathway(p, world, streams, months));
+  // The worlds of the policy timeline: every thread builds the same ones from the scenario.
+  const phases = timelinePhases(task.scenario)
+    .phases.slice(1)
+    .map((p) => ({ day: p.day, world: buildWorld(p.scenario) }));
+  const models = task.partitions.map((p) => new CarePathway(p, world, streams, months, phases));
   // The synthesised population against its inputs, once per run (replication 0), per partition
   // so that sums are merged in partition order whatever the grouping.
   const population =
@@ -71,20 +76,32 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
     }
   }
   const progress = new Int32Array(task.progress);
+  const shared = sharedCapacity(world);
+  let nextPhase = 0;
   const t1 = performance.now();
-  const events = runGroup({
+  const groupRun: GroupRun = {
     models,
     outboxBuffers: task.outboxBuffers,
     outboxCounts: new Int32Array(task.outboxCounts),
-    shared: sharedCapacity(world),
+    shared,
     waitSmoothing: world.waitSmoothing,
+    // Shared slots follow the timeline on every thread's replica, before the day's requests.
+    beforeDay: (day: number) => {
+      while (nextPhase < phases.length && phases[nextPhase].day <= day) {
+        const w = phases[nextPhase++].world;
+        for (let i = 0; i < w.facilities.sharedCount; i++)
+          shared.slots.setQuota(i, w.facilities.slotsPerDay[w.facilities.sharedFirst + i]);
+        groupRun.waitSmoothing = w.waitSmoothing;
+      }
+    },
     days,
     barrier: new Barrier(task.parties, task.barrier),
     onPartitionDay: (partition, day) => {
       Atomics.store(progress, 2 * task.groupIndex, day);
       Atomics.store(progress, 2 * task.groupIndex + 1, partition);
     },
-  });
+  };
+  const events = runGroup(groupRun);
   const t2 = performance.now();
   return {
     timing: { buildMs: t1 - t0, runMs: t2 - t1 },

@@ -22,6 +22,8 @@ export interface GroupRun {
   shared: SharedCapacity;
   /** Weight of each day's waits in the smoothed waits of the shared slots (0–1). */
   waitSmoothing: number;
+  /** Called at the start of each day, before any partition runs it (dated changes of shared capacity). */
+  beforeDay?: (day: number) => void;
   days: number;
   barrier: Barrier;
   onDayDone?: (day: number) => void;
@@ -62,6 +64,7 @@ export function runGroup(run: GroupRun): number {
 
   for (let day = 0; day < days; day++) {
     const parity = day & 1;
+    run.beforeDay?.(day);
     for (let i = 0; i < models.length; i++) {
       const m = models[i];
       run.onPartitionDay?.(m.index, day);

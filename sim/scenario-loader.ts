@@ -36,6 +36,8 @@ import { applyOverride, isCoreTag, parseOverride, shortTag } from "./set-overrid
 
 export { ScenarioError, type ScenarioProblem } from "./scenario-errors.ts";
 
+import { timelinePhases } from "./timeline-phases.ts";
+
 export interface LoadedScenario {
   scenario: Scenario;
   file: string;
@@ -161,6 +163,17 @@ export function parseScenarioText(
     final = validate(withSets);
   }
   if (final.ok && applied.length === sets.length) {
+    // Every dated change must apply to the scenario as it then stands.
+    const { problems } = timelinePhases(final.data);
+    if (problems.length > 0)
+      throw new ScenarioError(
+        problems.map((p) => ({
+          file,
+          ...positionOf(doc, lineCounter, p.path, false),
+          path: formatPath(p.path),
+          message: p.message,
+        })),
+      );
     // A fresh copy: zod hands out the schema's own default objects, which must stay untouched.
     return { scenario: structuredClone(final.data), file, overrides: [...sets] };
   }

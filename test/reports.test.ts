@@ -110,11 +110,29 @@ describe("charts", () => {
   it("draws one labelled rule per grassroots-share target, with its value and source", async () => {
     const svg = await renderSvg(tierShareChart(makeMetricsFixture()));
     expect(svg.startsWith("<svg")).toBe(true);
-    expect(svg).toContain("Target ≥ 60.0% (Wenzhou tiered-care plan (Xiacheng 下政办发〔2018〕56号))");
+    expect(svg).toContain("Target ≥ 60.0% (Wenzhou pilot plan 2014 (温政办〔2014〕135号))");
     expect(svg).toContain(
       "Target ≥ 65.0% (National pilot assessment standard 2015 (NHFPC tiered-care briefing 2015))",
     );
     expect(svg).toContain("Share of visits (%)");
+  });
+
+  it("lists the policy timeline in the report, escaped", () => {
+    const m = makeMetricsFixture();
+    m.timeline[0].note = "<b>gap</b>";
+    const html = buildHtmlReport(m, []);
+    expect(html).toContain('<section id="timeline">');
+    expect(html).toContain("&lt;b&gt;gap&lt;/b&gt;");
+    expect(html).toContain("<code>insurance.schemes.resident.outpatient.gaps.county</code>");
+  });
+
+  it("marks each dated policy change of the timeline on the tier-share chart", async () => {
+    const svg = await renderSvg(tierShareChart(makeMetricsFixture()));
+    expect(svg).toContain("Resident county gap widened to 15 points");
+    const none = makeMetricsFixture();
+    none.timeline = [];
+    expect(JSON.stringify(tierShareChart(none))).not.toContain('strokeDash":[2,2]');
+    expect(compileChart(tierShareChart(makeMetricsFixture())).warnings).toEqual([]);
   });
 
   it("renders every chart to SVG", async () => {

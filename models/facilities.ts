@@ -60,11 +60,13 @@ const FacilityTypeSchema = (d: TypeDefaults) =>
       doctorsPerFacility: z
         .number()
         .min(0)
+        .max(10_000)
         .default(d.doctorsPerFacility)
         .describe("Doctors per facility (fixed part)."),
       doctorsPer10k: z
         .number()
         .min(0)
+        .max(1_000)
         .default(d.doctorsPer10k)
         .describe("Doctors per 10,000 residents served (added to the fixed part; at least 1 doctor)."),
       gpShare: z
@@ -76,6 +78,7 @@ const FacilityTypeSchema = (d: TypeDefaults) =>
       slotsPerDoctorDay: z
         .number()
         .positive()
+        .max(1_000)
         .default(d.slotsPerDoctorDay)
         .describe(
           "Outpatient slots (号源) a doctor issues per working day: the capacity, a calibration parameter set from the 2015 workload (visits per doctor-day) and how crowded the tier was.",
@@ -83,9 +86,10 @@ const FacilityTypeSchema = (d: TypeDefaults) =>
       bedsPerFacility: z
         .number()
         .min(0)
+        .max(100_000)
         .default(d.bedsPerFacility)
         .describe("Beds per facility (fixed part)."),
-      bedsPer1000: z.number().min(0).default(d.bedsPer1000).describe("Beds per 1,000 residents served."),
+      bedsPer1000: z.number().min(0).max(1_000).default(d.bedsPer1000).describe("Beds per 1,000 residents served."),
       capability: capabilitySchema(d.capability),
       quality: z
         .number()
@@ -114,9 +118,10 @@ const FacilityChangeSchema = z
     doctors: z
       .number()
       .min(0)
+      .max(100_000)
       .optional()
       .describe("add: doctors of each new facility; resize: factor on doctors."),
-    beds: z.number().min(0).optional().describe("add: beds of each new facility; resize: factor on beds."),
+    beds: z.number().min(0).max(100_000).optional().describe("add: beds of each new facility; resize: factor on beds."),
   })
   .strict();
 

@@ -12,6 +12,7 @@ import {
   episodeCost,
   HAS_BEDS,
   ROW_STRIDE,
+  UNREFERRED,
 } from "./choice/tables.ts";
 import { CONDITION_GROUPS, GROUP_COUNT } from "./condition-groups.ts";
 import * as C from "./counters.ts";
@@ -25,12 +26,13 @@ import {
   BED_TRANSFERRED,
   CAPABLE_PLANNED,
   EpisodePool,
+  GATE_LIFTED,
   NO_BED_HERE,
   REFERRED,
   REHAB,
   SEEN_AT_COUNTY,
 } from "./episode-pool.ts";
-import { FLAG_MALE, type Residents, schemeOf } from "./population.ts";
+import { FLAG_MALE, PREGNANT, type Residents, SEVERE_MENTAL_ILLNESS, schemeOf } from "./population.ts";
 import { synthesizeResidents } from "./population-synthesis.ts";
 import {
   PURPOSE_EPISODE,
@@ -39,6 +41,7 @@ import {
   PURPOSE_ONSET,
   PURPOSE_VISIT,
 } from "./random-purposes.ts";
+import { type GatekeepingRules, gatekeepingRules } from "./referral.ts";
 import { COUNTY, OUT_OF_REGION, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
 import type { World } from "./world.ts";
 
@@ -110,6 +113,7 @@ export class CarePathway implements PartitionModel {
   private readonly waits: Float64Array;
   /** Scratch: the deductible still due at each tier during one choice. */
   private readonly due = new Float64Array(TIER_COUNT);
+  private gate: GatekeepingRules;
   private misjudgeUnder: number;
   private misjudgeEither: number;
   private continuity: number;
@@ -151,6 +155,7 @@ export class CarePathway implements PartitionModel {
     this.misjudgeUnder = choice.misjudgement.under;
     this.misjudgeEither = choice.misjudgement.under + choice.misjudgement.over;
     this.continuity = choice.continuity;
+    this.gate = gatekeepingRules(world.scenario.referral, world.scenario.population.keyGroups.elderlyAge);
     const n = this.residents.count;
     this.deductibles = new DeductibleLedger(n, world.insurance);
     this.hot = new Uint32Array(4 * n);
@@ -215,6 +220,7 @@ export class CarePathway implements PartitionModel {
     this.misjudgeUnder = choice.misjudgement.under;
     this.misjudgeEither = choice.misjudgement.under + choice.misjudgement.over;
     this.continuity = choice.continuity;
+    this.gate = gatekeepingRules(world.scenario.referral, world.scenario.population.keyGroups.elderlyAge);
   }
 
   /**
@@ -333,7 +339,9 @@ export class CarePathway implements PartitionModel {
       traits = streams.block(id, PURPOSE_EPISODE, serial, 0);
       const uContinuity = traits[0];
       if (usual > 0) this.count(C.USUAL_SOURCE_ELIGIBLE, t);
-      if (usual > 0 && uContinuity < this.continuity) {
+      const usualTier = usual > 0 ? this.choiceTables.tier[this.entries(r) + usual - 1] : 0;
+      const allowed = !this.gatekept(r, kind) || usualTier <= this.gate.highestFirstContactTier;
+      if (usual > 0 && uContinuity < this.continuity && allowed) {
         this.count(C.USUAL_SOURCE_KEPT, t);
         facility = this.world.catchment.facility[this.entries(r) + usual - 1];
       } else {
@@ -443,12 +451,19 @@ export class CarePathway implements PartitionModel {
     const nests = this.nests;
     const cat = w.catchment;
     const waits = this.waits;
+    const referred = (ep.flags[e] & REFERRED) !== 0;
+    // Care here without a referral is reimbursed at the penalised rates (if the rules apply them);
+    // where this facility would refer the episode, it arrives referred.
+    const unreferred = referred || !this.gate.penalties ? 0 : UNREFERRED;
+    // A mandatory first-contact rule closes the higher tiers to a first contact.
+    const open = referred || (ep.flags[e] & GATE_LIFTED) !== 0 || !this.gatekept(r, kind);
+    const highest = open ? TIER_COUNT : this.gate.highestFirstContactTier;
     for (let j = 0; j < n; j++) {
       const i = first + j;
       const tier = c.tier[i];
       nests[j] = tier;
       const f = cat.facility[i];
-      if (tier <= aboveTier || f === excluded) {
+      if (tier <= aboveTier || tier > highest || f === excluded) {
         utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
@@ -457,10 +472,10 @@ export class CarePathway implements PartitionModel {
       // and the penalty when the facility is below the perceived need.
       const eb = i * ENTRY_STRIDE;
       const end = c.end[i * GROUP_COUNT * 5 + endBase];
-      let cost = episodeCost(entry, row, end, rowBase, visits, due[c.tier[end]]);
+      let cost = episodeCost(entry, row, end, rowBase, visits, due[c.tier[end]], end === i ? unreferred : 0);
       let v = entry[eb] + entry[eb + 1] * severityWeight + c.waitPerDay * waits[f];
       if (end !== i) {
-        cost += row[(rowBase + tier) * ROW_STRIDE] * entry[eb + 2];
+        cost += row[(rowBase + tier) * ROW_STRIDE + unreferred] * entry[eb + 2];
         v += c.belowNeed;
       }
       utility[j] = v + c.costPerYuan * cost;
@@ -473,8 +488,37 @@ export class CarePathway implements PartitionModel {
       count = n + 1;
     }
     const pick = chooseNested(utility, nests, count, c.lambda, u, this.scratch);
-    if (pick < 0) return cat.facility[first + n - 1];
+    if (pick < 0) {
+      // Nothing open at the first-contact tiers (every one turned the patient away): any tier.
+      if (highest < TIER_COUNT) {
+        ep.flags[e] |= GATE_LIFTED;
+        return this.choose(e, aboveTier, excluded, u, allowOptOut);
+      }
+      return cat.facility[first + n - 1];
+    }
     return pick === n ? OPT_OUT : cat.facility[first + pick];
+  }
+
+  /**
+   * Whether the mandatory first-contact rule binds this resident's outpatient first contact:
+   * emergencies and the exempt groups go where they choose (Jiujiang 2016).
+   */
+  private gatekept(r: number, kind: number): boolean {
+    const g = this.gate;
+    if (!g.outpatient || this.world.kinds.emergency[kind]) return false;
+    return !this.exempt(r);
+  }
+
+  private exempt(r: number): boolean {
+    const g = this.gate;
+    const age = this.residents.age[r];
+    const groups = this.residents.keyGroups[r];
+    return (
+      age >= g.exemptElderlyAge ||
+      age < g.exemptUnderAge ||
+      (g.exemptPregnant && (groups & PREGNANT) !== 0) ||
+      (g.exemptSevereMentalIllness && (groups & SEVERE_MENTAL_ILLNESS) !== 0)
+    );
   }
 
   /** A patient arrives at the episode's facility: decide treatment, then take capacity. */
@@ -502,9 +546,27 @@ export class CarePathway implements PartitionModel {
         if (fac.simulatedBeds[f] === 0 && tier !== OUT_OF_REGION) flags |= NO_BED_HERE;
       }
     }
+    const emergency = w.kinds.emergency[kind] === 1;
+    if (
+      flags & ADMIT_PLANNED &&
+      this.gate.inpatient &&
+      !(flags & REFERRED) &&
+      tier > this.gate.highestFirstContactTier &&
+      !emergency &&
+      !this.exempt(ep.resident[e])
+    ) {
+      // A mandatory inpatient sequence (Qinghai): no admission here without a referral; the
+      // patient goes to their township or community centre, which admits or refers up.
+      const centre = this.homeCentre(ep.resident[e]);
+      if (centre >= 0) {
+        this.count(C.ADMISSIONS_REDIRECTED, t);
+        ep.facility[e] = centre;
+        this.visit(e, t);
+        return;
+      }
+    }
     ep.flags[e] = flags;
     ep.lengthOfStay[e] = los;
-    const emergency = w.kinds.emergency[kind] === 1;
     const maxSlotDelay = flags & BALKED_ONCE ? Number.POSITIVE_INFINITY : w.scenario.choice.balkAfterDays;
     const wantsBed = (flags & ADMIT_PLANNED) !== 0 && (flags & NO_BED_HERE) === 0;
     const maxBedWait = flags & BED_TRANSFERRED ? Number.POSITIVE_INFINITY : w.kinds.maxBedWaitDays[kind];

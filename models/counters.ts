@@ -39,7 +39,8 @@ export const USUAL_SOURCE_ELIGIBLE = BED_TRANSFERS + TIER_COUNT; // follow-ups o
 export const USUAL_SOURCE_KEPT = USUAL_SOURCE_ELIGIBLE + 1; // … that returned to it
 export const FIRST_CONTACT_CAPABLE = USUAL_SOURCE_KEPT + 1; // + kind: first contacts able to treat the episode
 export const DEATHS = FIRST_CONTACT_CAPABLE + MAX_KINDS; // residents who died (each replaced by a birth)
-export const COUNTER_COUNT = DEATHS + 1;
+export const ADMISSIONS_REDIRECTED = DEATHS + 1; // admissions sent to the first-contact tier for want of a referral
+export const COUNTER_COUNT = ADMISSIONS_REDIRECTED + 1;
 
 /** Episode outcomes: every episode ends in exactly one (or is still open when the run stops). */
 export const OUTCOME_NAMES = ["treatedOutpatient", "treatedInpatient", "optedOut"] as const;

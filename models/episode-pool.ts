@@ -16,6 +16,8 @@ export const BALKED_ONCE = 128;
 export const BED_TRANSFERRED = 256;
 /** The visit ends in a transfer for want of a bed here (no beds at all). */
 export const NO_BED_HERE = 512;
+/** No first-contact facility would take the patient: the first-contact rule no longer binds. */
+export const GATE_LIFTED = 1024;
 
 export class EpisodePool {
   resident = new Int32Array(0);

@@ -89,7 +89,12 @@ const FacilityTypeSchema = (d: TypeDefaults) =>
         .max(100_000)
         .default(d.bedsPerFacility)
         .describe("Beds per facility (fixed part)."),
-      bedsPer1000: z.number().min(0).max(1_000).default(d.bedsPer1000).describe("Beds per 1,000 residents served."),
+      bedsPer1000: z
+        .number()
+        .min(0)
+        .max(1_000)
+        .default(d.bedsPer1000)
+        .describe("Beds per 1,000 residents served."),
       capability: capabilitySchema(d.capability),
       quality: z
         .number()
@@ -121,7 +126,12 @@ const FacilityChangeSchema = z
       .max(100_000)
       .optional()
       .describe("add: doctors of each new facility; resize: factor on doctors."),
-    beds: z.number().min(0).max(100_000).optional().describe("add: beds of each new facility; resize: factor on beds."),
+    beds: z
+      .number()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe("add: beds of each new facility; resize: factor on beds."),
   })
   .strict();
 

@@ -54,6 +54,25 @@ const SchemeSchema = (d: {
         })
         .strict()
         .prefault({}),
+      unreferredPenalty: z
+        .object({
+          unit: z
+            .enum(["points", "relative"])
+            .default("points")
+            .describe("Percentage points off the rate (default), or a relative cut of it."),
+          county: points.default(0).describe("Cut for county-tier care without a referral."),
+          tertiary: points.default(0).describe("Cut for tertiary care without a referral."),
+          outOfRegion: points
+            .default(0)
+            .describe(
+              "Cut for out-of-region care without a referral certificate (Wenzhou urban districts: 25, points or relative; 温政办〔2014〕135号).",
+            ),
+        })
+        .strict()
+        .prefault({})
+        .describe(
+          "Lower reimbursement, outpatient and inpatient, for care at these tiers without a referral (Wenzhou 温政办〔2014〕135号; Jiujiang 2016; national 国办发〔2015〕70号): an episode referred there is reimbursed at the full rate.",
+        ),
       inpatient: z
         .object({
           deductible: bedTiers(yuan, d.deductible).describe("Inpatient deductible (yuan) at each tier."),
@@ -134,6 +153,15 @@ export interface InsuranceTables {
   outpatientRate: Float64Array;
   deductible: Float64Array;
   inpatientRate: Float64Array;
+  /** The same rates for care without a referral (after the scheme's unreferred penalty). */
+  unreferredOutpatientRate: Float64Array;
+  unreferredInpatientRate: Float64Array;
+}
+
+/** A rate cut by `penalty` points or relative %, within [0, 1]. */
+function penalised(rate: number, penalty: number, unit: "points" | "relative"): number {
+  const cut = unit === "points" ? rate - penalty / 100 : rate * (1 - penalty / 100);
+  return Math.min(1, Math.max(0, cut));
 }
 
 export function insuranceTables(p: InsuranceParams): InsuranceTables {
@@ -145,6 +173,8 @@ export function insuranceTables(p: InsuranceParams): InsuranceTables {
     outpatientRate: new Float64Array(3 * TIER_COUNT),
     deductible: new Float64Array(3 * TIER_COUNT),
     inpatientRate: new Float64Array(3 * TIER_COUNT),
+    unreferredOutpatientRate: new Float64Array(3 * TIER_COUNT),
+    unreferredInpatientRate: new Float64Array(3 * TIER_COUNT),
   };
   schemes.forEach((s, i) => {
     t.outpatientRate.set(outpatientRates(s), i * TIER_COUNT);
@@ -152,6 +182,13 @@ export function insuranceTables(p: InsuranceParams): InsuranceTables {
     const r = s.inpatient.rate;
     t.deductible.set([d.township, d.township, d.county, d.tertiary, d.outOfRegion], i * TIER_COUNT);
     t.inpatientRate.set([r.township, r.township, r.county, r.tertiary, r.outOfRegion], i * TIER_COUNT);
+    const pen = s.unreferredPenalty;
+    const penalties = [0, 0, pen.county, pen.tertiary, pen.outOfRegion];
+    for (let tier = 0; tier < TIER_COUNT; tier++) {
+      const at = i * TIER_COUNT + tier;
+      t.unreferredOutpatientRate[at] = penalised(t.outpatientRate[at], penalties[tier], pen.unit);
+      t.unreferredInpatientRate[at] = penalised(t.inpatientRate[at], penalties[tier], pen.unit);
+    }
   });
   return t;
 }

@@ -157,6 +157,7 @@ export function buildMetrics(
     referralOnlyVisitShare: ratio(referralOnly, allVisits),
     turnedAwayShareByTier: byTier((t) => ratio(sumRange(C.BALKED + t), visitsAt(t))),
     bedTransfers: TIER_NAMES.reduce((s, _, t) => s + sumRange(C.BED_TRANSFERS + t), 0),
+    admissionsRedirected: sumRange(C.ADMISSIONS_REDIRECTED),
     deathsPer1000: ratio(1000 * sumRange(C.DEATHS), population),
     usualSourceReturnRate: ratio(sumRange(C.USUAL_SOURCE_KEPT), sumRange(C.USUAL_SOURCE_ELIGIBLE)),
     episodes: {

@@ -103,6 +103,8 @@ export interface YearSummary {
   turnedAwayShareByTier: ByTier;
   /** Admissions moved to another hospital for want of a bed. */
   bedTransfers: number;
+  /** Planned admissions sent to the first-contact tier for want of a referral (mandatory inpatient sequence). */
+  admissionsRedirected: number;
   /** Deaths per 1,000 residents in the summary year (each replaced by a birth). */
   deathsPer1000: number;
   /** Chronic follow-ups of residents with a usual facility that returned to it. */

@@ -50,3 +50,26 @@ describe("inpatient deductible (起付线)", () => {
     expect(d.remaining(0, RESIDENT, COUNTY, 1)).toBe(300);
   });
 });
+
+describe("reimbursement without a referral", () => {
+  it("cuts the rate by points or relative %, at the tiers the scheme names (hand-computed Wenzhou ladder)", () => {
+    // Resident scheme: grassroots 50%, gaps 5 points: county 45%, tertiary 40%, out of region 35%.
+    const at = (unit: "points" | "relative") =>
+      insuranceTables(
+        InsuranceSchema.parse({
+          schemes: { resident: { unreferredPenalty: { unit, county: 10, outOfRegion: 25 } } },
+        }),
+      );
+    const points = at("points");
+    const relative = at("relative");
+    const t = (tier: number) => RESIDENT * 5 + tier;
+    expect(points.outpatientRate[t(4)]).toBeCloseTo(0.35, 12);
+    expect(points.unreferredOutpatientRate[t(4)]).toBeCloseTo(0.1, 12); // 35% − 25 points
+    expect(relative.unreferredOutpatientRate[t(4)]).toBeCloseTo(0.2625, 12); // 35% × 0.75
+    expect(points.unreferredOutpatientRate[t(COUNTY)]).toBeCloseTo(0.35, 12); // 45% − 10 points
+    expect(points.unreferredOutpatientRate[t(TERTIARY)]).toBeCloseTo(0.4, 12); // no penalty there
+    expect(points.unreferredOutpatientRate[t(TOWNSHIP)]).toBeCloseTo(0.5, 12);
+    // Inpatient: resident county rate 75% − 10 points.
+    expect(points.unreferredInpatientRate[t(COUNTY)]).toBeCloseTo(0.65, 12);
+  });
+});

@@ -13,7 +13,8 @@ import type { World } from "../world.ts";
  *                               price factor, tier + 8·(has beds)
  *   row[((kind·3 + scheme)·TIER_COUNT + tier)·ROW_STRIDE + …] = outpatient out-of-pocket before
  *       the price factor, P(admission), stay cost (length of stay × price per day) before the
- *       price factor, inpatient deductible, uncovered share of the stay above the deductible
+ *       price factor, inpatient deductible, uncovered share of the stay above the deductible;
+ *       then the outpatient out-of-pocket and the uncovered share for care without a referral
  *   end[(i·GROUP_COUNT + group)·5 + need − 1] = the entry where an episode that starts at entry i
  *       is treated: i itself when its facility is capable, else the referral target (the first
  *       capable entry of the same tier or above; the provincial hospitals in the last resort).
@@ -32,7 +33,9 @@ export interface ChoiceTables {
 }
 
 export const ENTRY_STRIDE = 4;
-export const ROW_STRIDE = 5;
+export const ROW_STRIDE = 7;
+/** Offset from the referred to the unreferred values of a row (outpatient, uncovered share). */
+export const UNREFERRED = 5;
 export const HAS_BEDS = 8;
 
 /** Travel disutility β·τ·ln(1 + m/τ): β per minute at first, half that at τ minutes. */
@@ -68,6 +71,8 @@ function buildChoiceTables(w: World): ChoiceTables {
         row[at + 2] = w.kinds.lengthOfStay[kt] * w.kinds.pricePerDay[kt];
         row[at + 3] = w.insurance.deductible[st];
         row[at + 4] = 1 - w.insurance.inpatientRate[st];
+        row[at + 5] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.unreferredOutpatientRate[st]);
+        row[at + 6] = 1 - w.insurance.unreferredInpatientRate[st];
       }
     }
   }
@@ -115,7 +120,8 @@ function buildChoiceTables(w: World): ChoiceTables {
 /**
  * Expected out-of-pocket yuan of an episode treated at choice-set entry i: the expected visits at
  * the outpatient price after reimbursement, and the chance of admission times the stay's cost
- * after the deductible still due (`remaining`; < 0: the whole deductible) and the inpatient rate.
+ * after the deductible still due (`remaining`; < 0: the whole deductible) and the inpatient rate;
+ * at the rates for referred care, or (`unreferred` = UNREFERRED) for care without a referral.
  */
 export function episodeCost(
   entry: Float64Array,
@@ -124,19 +130,20 @@ export function episodeCost(
   rowBase: number,
   visits: number,
   remaining: number,
+  unreferred = 0,
 ): number {
   const eb = i * ENTRY_STRIDE;
   const code = entry[eb + 3];
   const tier = code & 7;
   const priceFactor = entry[eb + 2];
   const rb = (rowBase + tier) * ROW_STRIDE;
-  let cost = visits * row[rb] * priceFactor;
+  let cost = visits * row[rb + (unreferred ? UNREFERRED : 0)] * priceFactor;
   const admission = row[rb + 1];
   if (code & HAS_BEDS && admission > 0) {
     const stay = row[rb + 2] * priceFactor;
     const due = remaining < 0 ? row[rb + 3] : remaining;
     const deductible = due < stay ? due : stay;
-    cost += admission * (deductible + (stay - deductible) * row[rb + 4]);
+    cost += admission * (deductible + (stay - deductible) * row[rb + (unreferred ? 6 : 4)]);
   }
   return cost;
 }

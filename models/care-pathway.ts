@@ -550,7 +550,7 @@ export class CarePathway implements PartitionModel {
     if (
       flags & ADMIT_PLANNED &&
       this.gate.inpatient &&
-      !(flags & REFERRED) &&
+      !(flags & (REFERRED | BED_TRANSFERRED)) &&
       tier > this.gate.highestFirstContactTier &&
       !emergency &&
       !this.exempt(ep.resident[e])

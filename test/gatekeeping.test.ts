@@ -52,6 +52,18 @@ describe("gatekeeping and referral penalties", () => {
         ).toBeLessThan(0.01);
   }, 60_000);
 
+  it("ends every episode under an inpatient sequence when first-contact centres have no beds", async () => {
+    // Redirected to a centre without beds, the patient is transferred up for a bed, and a
+    // transfer is never redirected again: the run ends and its ledger reconciles.
+    const m = await run({
+      referral: { gatekeeping: { mode: "mandatory", appliesTo: "inpatient" } },
+      facilities: { townshipCentre: { bedsPer1000: 0 }, communityCentre: { bedsPer1000: 0 } },
+    });
+    expect(m.summary.admissionsRedirected).toBeGreaterThan(0);
+    expect(m.summary.admissionsByTier.township).toBe(0);
+    expect(m.ledger.episodesEnded + m.ledger.episodesOpenAtEnd).toBe(m.ledger.episodesStarted);
+  }, 60_000);
+
   it("a bigger unreferred out-of-region penalty lowers out-of-region visits", async () => {
     const penalty = { unreferredPenalty: { outOfRegion: 30 } };
     const m = await run({ insurance: { schemes: { employee: penalty, resident: penalty } } });

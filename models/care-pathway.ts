@@ -108,15 +108,15 @@ export class CarePathway implements PartitionModel {
   private readonly scratch: Float64Array;
   private readonly nests: Int8Array;
   private readonly months: number;
-  private waitSmoothing: number;
+  private waitSmoothing!: number;
   /** Expected outpatient wait (days) at each facility, by global id: refreshed once a day. */
   private readonly waits: Float64Array;
   /** Scratch: the deductible still due at each tier during one choice. */
   private readonly due = new Float64Array(TIER_COUNT);
-  private gate: GatekeepingRules;
-  private misjudgeUnder: number;
-  private misjudgeEither: number;
-  private continuity: number;
+  private gate!: GatekeepingRules;
+  private misjudgeUnder!: number;
+  private misjudgeEither!: number;
+  private continuity!: number;
   private day = 0;
   private dayRow = 0;
   private choiceTables: ChoiceTables;
@@ -149,18 +149,13 @@ export class CarePathway implements PartitionModel {
     }
     this.slots = new DailySlots(quotas);
     this.beds = new ServerPools(beds);
-    this.waitSmoothing = world.waitSmoothing;
     this.waits = new Float64Array(f.count);
-    const choice = world.scenario.choice;
-    this.misjudgeUnder = choice.misjudgement.under;
-    this.misjudgeEither = choice.misjudgement.under + choice.misjudgement.over;
-    this.continuity = choice.continuity;
-    this.gate = gatekeepingRules(world.scenario.referral, world.scenario.population.keyGroups.elderlyAge);
+    this.readPolicy(world);
     const n = this.residents.count;
     this.deductibles = new DeductibleLedger(n, world.insurance);
     this.hot = new Uint32Array(4 * n);
     for (let r = 0; r < n; r++) {
-      this.hot[4 * r + 1] = this.onsetRow(r) | (schemeOf(this.residents.flags[r]) << 16);
+      this.hot[4 * r + 1] = this.rowAndScheme(r);
       this.hot[4 * r + 2] = this.residents.home[r];
     }
     this.choiceTables = choiceTables(world);
@@ -184,6 +179,11 @@ export class CarePathway implements PartitionModel {
   /** Total onset rate of resident r (episodes per year), converted to per day. */
   private onsetTotal(r: number, K: number): number {
     return this.world.kinds.onsetCumulative[((this.hot[4 * r + 1] & 0xffff) + 1) * K - 1] / C.DAYS_PER_YEAR;
+  }
+
+  /** Word 1 of the packed record: the onset-table row | the insurance scheme << 16. */
+  private rowAndScheme(r: number): number {
+    return this.onsetRow(r) | (schemeOf(this.residents.flags[r]) << 16);
   }
 
   private onsetRow(r: number): number {
@@ -215,6 +215,11 @@ export class CarePathway implements PartitionModel {
     for (let i = 0; i < this.localCount; i++)
       this.slots.setQuota(i, world.facilities.slotsPerDay[this.firstFacility + i]);
     this.deductibles.setInsurance(world.insurance);
+    this.readPolicy(world);
+  }
+
+  /** The parameters the hot loop reads of the world's policy, cached in fields. */
+  private readPolicy(world: World): void {
     this.waitSmoothing = world.waitSmoothing;
     const choice = world.scenario.choice;
     this.misjudgeUnder = choice.misjudgement.under;
@@ -236,7 +241,7 @@ export class CarePathway implements PartitionModel {
     const { deaths } = advanceYear(res, this.world, this.streams, year);
     this.count(C.DEATHS, this.day, deaths);
     for (let r = 0; r < res.count; r++) {
-      this.hot[4 * r + 1] = this.onsetRow(r) | (schemeOf(res.flags[r]) << 16);
+      this.hot[4 * r + 1] = this.rowAndScheme(r);
       if (res.age[r] === 0) {
         this.hot[4 * r + 3] &= 0xff00; // no usual facility yet, nothing paid
         this.deductibles.clear(r);

@@ -92,8 +92,8 @@ export function buildMetrics(
   const m = <K extends keyof (typeof rates)[0]>(k: K) => rates.reduce((s, r) => s + (r[k] as number), 0) / R;
   const sumRange = (c: number) => mean((r) => total(r.counters, c, from, months));
 
-  const visitsByTier = byTier((t) => rates.reduce((s, r) => s + r.visits[t], 0) / R);
   const visitsAt = (t: number) => rates.reduce((s, r) => s + r.visits[t], 0) / R;
+  const visitsByTier = byTier(visitsAt);
   const { workingDaysPerYear } = scenario.facilities;
   // Simulated visits stand for `scale` real ones each, seen by the region's real doctors.
   const perDoctorDay = (t: number) =>

@@ -12,7 +12,6 @@ import type { World } from "./world.ts";
 export interface SupplyTotals {
   doctorsByTier: Float64Array;
   bedsByTier: Float64Array;
-  simulatedBedsByTier: Float64Array;
   gps: number;
   region: RegionSupply;
 }
@@ -21,14 +20,12 @@ export function supplyTotals(w: World): SupplyTotals {
   const f = w.facilities;
   const doctorsByTier = new Float64Array(TIER_COUNT);
   const bedsByTier = new Float64Array(TIER_COUNT);
-  const simulatedBedsByTier = new Float64Array(TIER_COUNT);
   let gps = 0;
   let centresWithoutGp = 0;
   for (let i = 0; i < f.count; i++) {
     const tier = f.tier[i];
     doctorsByTier[tier] += f.doctors[i];
     bedsByTier[tier] += f.beds[i];
-    simulatedBedsByTier[tier] += f.simulatedBeds[i];
     gps += f.gps[i];
     if (TIER_OF_TYPE[FACILITY_TYPES[f.type[i]]] === TOWNSHIP && f.gps[i] === 0) centresWithoutGp++;
   }
@@ -36,7 +33,6 @@ export function supplyTotals(w: World): SupplyTotals {
   return {
     doctorsByTier,
     bedsByTier,
-    simulatedBedsByTier,
     gps,
     region: {
       population: w.regionPopulation,

@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { CalibrationChecksSchema } from "./calibration-checks.ts";
-import { ChoiceSchema } from "./choice/schema.ts";
-import { EpisodesSchema } from "./episodes.ts";
-import { FacilitiesSchema } from "./facilities.ts";
-import { GeographySchema } from "./geography.ts";
-import { InsuranceSchema } from "./insurance.ts";
-import { PopulationSchema } from "./population.ts";
-import { ReferralSchema } from "./referral.ts";
-import { TargetsSchema } from "./targets.ts";
-import { TimelineSchema } from "./timeline.ts";
+import { ChoiceSchema } from "./care/choice/schema.ts";
+import { EpisodesSchema } from "./care/episodes.ts";
+import { CalibrationChecksSchema } from "./outcomes/calibration-checks.ts";
+import { TargetsSchema } from "./outcomes/targets.ts";
+import { InsuranceSchema } from "./policy/insurance.ts";
+import { ReferralSchema } from "./policy/referral.ts";
+import { TimelineSchema } from "./policy/timeline.ts";
+import { PopulationSchema } from "./population/population.ts";
+import { FacilitiesSchema } from "./supply/facilities.ts";
+import { GeographySchema } from "./supply/geography.ts";
 
 /**
  * The scenario: the composition of every model's schema. Defaults fill what a file omits;

@@ -1,18 +1,18 @@
 import { DailySlots } from "../sim/daily-slots.ts";
 import { ServerPools } from "../sim/server-pools.ts";
 import type { SharedCapacity } from "../sim/shared-exchange.ts";
-import { tabulateByAge } from "./age-schedule.ts";
-import { byTierArray } from "./by-tier.ts";
-import { buildCatchment, type Catchment } from "./catchment.ts";
-import { CONDITION_GROUPS } from "./condition-groups.ts";
-import type { EpisodeKind } from "./episodes.ts";
-import type { Facilities } from "./facilities.ts";
-import { placeFacilities } from "./facility-placement.ts";
-import { buildGeography, type Geography } from "./geography.ts";
-import { type InsuranceTables, insuranceTables } from "./insurance.ts";
-import { CONDITIONS, KEY_GROUPS, type PopulationTables, populationTables } from "./population.ts";
+import { CONDITION_GROUPS } from "./care/condition-groups.ts";
+import type { EpisodeKind } from "./care/episodes.ts";
+import { type InsuranceTables, insuranceTables } from "./policy/insurance.ts";
+import { tabulateByAge } from "./population/age-schedule.ts";
+import { CONDITIONS, KEY_GROUPS, type PopulationTables, populationTables } from "./population/population.ts";
 import type { Scenario } from "./scenario.ts";
-import { TIER_COUNT } from "./tiers.ts";
+import { byTierArray } from "./supply/by-tier.ts";
+import { buildCatchment, type Catchment } from "./supply/catchment.ts";
+import type { Facilities } from "./supply/facilities.ts";
+import { placeFacilities } from "./supply/facility-placement.ts";
+import { buildGeography, type Geography } from "./supply/geography.ts";
+import { TIER_COUNT } from "./supply/tiers.ts";
 
 /**
  * The world a run simulates, built from the scenario by pure functions: geography, facilities

@@ -162,7 +162,7 @@ export interface RunMetrics {
   /** The dated policy changes of the scenario's timeline, in date order. */
   timeline: TimelineEntry[];
   targets: TargetScore[];
-  /** Calibration checks against reported outcomes (see models/calibration-checks.ts). */
+  /** Calibration checks against reported outcomes (see models/outcomes/calibration-checks.ts). */
   checks: CalibrationCheckResult[];
   /** The synthetic population (replication 0) against its input marginals. */
   populationChecks: PopulationCheck[];

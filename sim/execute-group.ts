@@ -1,5 +1,5 @@
-import { CarePathway } from "../models/care-pathway.ts";
-import { type PopulationMarginals, populationMarginals } from "../models/population-marginals.ts";
+import { CarePathway } from "../models/care/care-pathway.ts";
+import { type PopulationMarginals, populationMarginals } from "../models/population/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
 import { buildWorld, sharedCapacity, type World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";

@@ -2,11 +2,11 @@
  * The read-first pipeline: scenario → world → partitions → run → collect → metrics.
  * The CLI is a thin shell around `runScenario`; tests call it directly.
  */
-import { COUNTER_COUNT } from "../models/counters.ts";
-import { buildMetrics, type ReplicationCounts } from "../models/metrics.ts";
-import { mergeMarginals, type PopulationMarginals } from "../models/population-marginals.ts";
+import { COUNTER_COUNT } from "../models/outcomes/counters.ts";
+import { buildMetrics, type ReplicationCounts } from "../models/outcomes/metrics.ts";
+import { mergeMarginals, type PopulationMarginals } from "../models/population/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
-import { supplyTotals } from "../models/supply.ts";
+import { supplyTotals } from "../models/supply/supply.ts";
 import { buildWorld } from "../models/world.ts";
 import type { RunMetrics } from "../reports/metrics-schema.ts";
 import type { GroupResult } from "./execute-group.ts";

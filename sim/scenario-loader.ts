@@ -15,8 +15,8 @@ import {
   type Node as YamlNode,
 } from "yaml";
 import { z } from "zod";
-import { UNIT_COLUMNS, unitsFromRecords } from "../models/geography-units.ts";
 import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
+import { UNIT_COLUMNS, unitsFromRecords } from "../models/supply/geography-units.ts";
 import {
   formatPath,
   issueMessages,

@@ -1,6 +1,6 @@
+import { dayOfDate, unchangeableReason } from "../models/policy/timeline.ts";
 import type { Scenario } from "../models/scenario.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
-import { dayOfDate, unchangeableReason } from "../models/timeline.ts";
 import { applyOverride, formatSetPath, parseSetPath } from "./set-overrides.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { referralTarget } from "../models/choice/tables.ts";
-import { GROUP_COUNT } from "../models/condition-groups.ts";
-import { DEFAULT_EPISODE_KINDS } from "../models/episodes.ts";
-import { FACILITY_TYPES } from "../models/facilities.ts";
+import { referralTarget } from "../models/care/choice/tables.ts";
+import { GROUP_COUNT } from "../models/care/condition-groups.ts";
+import { DEFAULT_EPISODE_KINDS } from "../models/care/episodes.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
+import { FACILITY_TYPES } from "../models/supply/facilities.ts";
 import { buildWorld } from "../models/world.ts";
 import type { RunMetrics } from "../reports/metrics-schema.ts";
 import { runScenario } from "../sim/run.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DeductibleLedger } from "../models/deductible-ledger.ts";
-import { InsuranceSchema, insuranceTables } from "../models/insurance.ts";
-import { COUNTY, TERTIARY, TOWNSHIP } from "../models/tiers.ts";
+import { DeductibleLedger } from "../models/policy/deductible-ledger.ts";
+import { InsuranceSchema, insuranceTables } from "../models/policy/insurance.ts";
+import { COUNTY, TERTIARY, TOWNSHIP } from "../models/supply/tiers.ts";
 
 const RESIDENT = 1;
 const tables = (rule: "perYearPerTier" | "perYear" | "perAdmission") =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AgeSchedule } from "../models/age-schedule.ts";
-import { advanceYear } from "../models/demography.ts";
+import { PURPOSE_DEMOGRAPHY } from "../models/care/random-purposes.ts";
+import type { AgeSchedule } from "../models/population/age-schedule.ts";
+import { advanceYear } from "../models/population/demography.ts";
 import {
   EMPLOYEE,
   FLAG_MALE,
@@ -9,9 +10,8 @@ import {
   type Residents,
   schemeOf,
   UNINSURED,
-} from "../models/population.ts";
-import { synthesizeResidents } from "../models/population-synthesis.ts";
-import { PURPOSE_DEMOGRAPHY } from "../models/random-purposes.ts";
+} from "../models/population/population.ts";
+import { synthesizeResidents } from "../models/population/population-synthesis.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { buildWorld, type World } from "../models/world.ts";
 import { RandomStreams } from "../sim/random/streams.ts";

@@ -45,11 +45,11 @@ describe("episode catalogue", () => {
 
 describe("key populations held by an episode", () => {
   it("marks women pregnant while a maternity episode is open, and only them", async () => {
-    const { CarePathway } = await import("../models/care-pathway.ts");
+    const { CarePathway } = await import("../models/care/care-pathway.ts");
     const { buildWorld } = await import("../models/world.ts");
     const { RandomStreams } = await import("../sim/random/streams.ts");
     const { Outbox } = await import("../sim/shared-exchange.ts");
-    const { FLAG_MALE, PREGNANT } = await import("../models/population.ts");
+    const { FLAG_MALE, PREGNANT } = await import("../models/population/population.ts");
     const scenario = smallScenario({ population: 20_000 });
     const world = buildWorld(scenario);
     const area = world.geography.areas.findIndex((a) => a.rural);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CONDITIONS } from "../models/population.ts";
-import { synthesizeResidents } from "../models/population-synthesis.ts";
+import { CONDITIONS } from "../models/population/population.ts";
+import { synthesizeResidents } from "../models/population/population-synthesis.ts";
 import { buildWorld } from "../models/world.ts";
 import { RandomStreams } from "../sim/random/streams.ts";
 import { runScenario } from "../sim/run.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CarePathway } from "../models/care-pathway.ts";
-import { DEFAULT_EPISODE_KINDS } from "../models/episodes.ts";
-import { PREGNANT } from "../models/population.ts";
+import { CarePathway } from "../models/care/care-pathway.ts";
+import { DEFAULT_EPISODE_KINDS } from "../models/care/episodes.ts";
+import { PREGNANT } from "../models/population/population.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { buildWorld, sharedCapacity } from "../models/world.ts";
 import { RandomStreams } from "../sim/random/streams.ts";

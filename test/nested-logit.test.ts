@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chooseNested, nestedProbabilities } from "../models/choice/nested-logit.ts";
+import { chooseNested, nestedProbabilities } from "../models/care/choice/nested-logit.ts";
 
 /** Frequencies of chooseNested over a fine grid of uniforms (a deterministic quadrature). */
 function frequencies(utility: number[], nest: number[], lambda: number, draws = 200_000): number[] {

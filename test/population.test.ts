@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isBelowNormalCdf, normalCdf, normalQuantile } from "../models/normal-distribution.ts";
+import { PURPOSE_POPULATION } from "../models/care/random-purposes.ts";
+import { isBelowNormalCdf, normalCdf, normalQuantile } from "../models/population/normal-distribution.ts";
 import {
   CONDITIONS,
   type ConditionId,
@@ -17,10 +18,13 @@ import {
   SCHEME_NAMES,
   SEVERE_MENTAL_ILLNESS,
   TUBERCULOSIS,
-} from "../models/population.ts";
-import { conditionalShare, populationMarginals, type Tally } from "../models/population-marginals.ts";
-import { synthesizeResidents } from "../models/population-synthesis.ts";
-import { PURPOSE_POPULATION } from "../models/random-purposes.ts";
+} from "../models/population/population.ts";
+import {
+  conditionalShare,
+  populationMarginals,
+  type Tally,
+} from "../models/population/population-marginals.ts";
+import { synthesizeResidents } from "../models/population/population-synthesis.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { buildWorld, type World } from "../models/world.ts";
 import { RandomStreams } from "../sim/random/streams.ts";

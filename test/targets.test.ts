@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { scoreTarget, TARGET_CATALOGUE } from "../models/outcomes/targets.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
-import { scoreTarget, TARGET_CATALOGUE } from "../models/targets.ts";
 import { runScenario } from "../sim/run.ts";
 
 describe("targets", () => {

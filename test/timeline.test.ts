@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { dayOfDate } from "../models/policy/timeline.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
-import { dayOfDate } from "../models/timeline.ts";
 import { runScenario } from "../sim/run.ts";
 import { parseScenarioText, ScenarioError } from "../sim/scenario-loader.ts";
 

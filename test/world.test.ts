@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CONDITION_GROUPS, GROUP_COUNT } from "../models/condition-groups.ts";
-import { FACILITY_TYPES, type FacilityType } from "../models/facilities.ts";
+import { CONDITION_GROUPS, GROUP_COUNT } from "../models/care/condition-groups.ts";
 import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
-import { TIER_COUNT } from "../models/tiers.ts";
+import { FACILITY_TYPES, type FacilityType } from "../models/supply/facilities.ts";
+import { TIER_COUNT } from "../models/supply/tiers.ts";
 import { buildWorld, type World } from "../models/world.ts";
 import { loadScenario } from "../sim/scenario-loader.ts";
 

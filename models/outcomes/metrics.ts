@@ -4,16 +4,16 @@ import type {
   Spread,
   TargetScore,
   YearSummary,
-} from "../reports/metrics-schema.ts";
+} from "../../reports/metrics-schema.ts";
+import { dayOfDate } from "../policy/timeline.ts";
+import { marginalRows, type PopulationMarginals } from "../population/population-marginals.ts";
+import type { Scenario } from "../scenario.ts";
+import type { SupplyTotals } from "../supply/supply.ts";
+import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_NAMES, TOWNSHIP, VILLAGE } from "../supply/tiers.ts";
 import { CALIBRATION_CHECKS, metricValue } from "./calibration-checks.ts";
 import * as C from "./counters.ts";
 import { OUTCOME_NAMES } from "./counters.ts";
-import { marginalRows, type PopulationMarginals } from "./population-marginals.ts";
-import type { Scenario } from "./scenario.ts";
-import type { SupplyTotals } from "./supply.ts";
 import { scoreTarget, TARGET_CATALOGUE } from "./targets.ts";
-import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_NAMES, TOWNSHIP, VILLAGE } from "./tiers.ts";
-import { dayOfDate } from "./timeline.ts";
 
 /** Counters of one replication, summed over partitions in their fixed order. */
 export interface ReplicationCounts {

@@ -1,7 +1,7 @@
-import { byTierArray } from "../by-tier.ts";
+import { byTierArray } from "../../supply/by-tier.ts";
+import { OUT_OF_REGION, TIER_COUNT } from "../../supply/tiers.ts";
+import type { World } from "../../world.ts";
 import { GROUP_COUNT } from "../condition-groups.ts";
-import { OUT_OF_REGION, TIER_COUNT } from "../tiers.ts";
-import type { World } from "../world.ts";
 
 /**
  * The parts of the choice utilities that do not change during a run, packed so that scoring an

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CONDITION_GROUPS } from "./condition-groups.ts";
+import { CONDITION_GROUPS } from "../care/condition-groups.ts";
 
 /**
  * Facility types and their parameters. Each type belongs to a tier and has staff (doctors, the

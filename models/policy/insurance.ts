@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TIER_COUNT } from "./tiers.ts";
+import { TIER_COUNT } from "../supply/tiers.ts";
 
 /**
  * Insurance by scheme: the outpatient reimbursement ladder grassroots → county → city/tertiary

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { AgeScheduleSchema } from "./age-schedule.ts";
-import { type ByTierValues, byTierSchema } from "./by-tier.ts";
+import { AgeScheduleSchema } from "../population/age-schedule.ts";
+import { CONDITIONS, KEY_GROUPS } from "../population/population.ts";
+import { type ByTierValues, byTierSchema } from "../supply/by-tier.ts";
 import { CONDITION_GROUPS } from "./condition-groups.ts";
-import { CONDITIONS, KEY_GROUPS } from "./population.ts";
 
 /**
  * The episode catalogue: kinds of illness episode as data. Each kind has an incidence by age

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DAYS_PER_YEAR, MONTH_OF_DAY_OF_YEAR } from "./counters.ts";
+import { DAYS_PER_YEAR, MONTH_OF_DAY_OF_YEAR } from "../outcomes/counters.ts";
 
 /**
  * The policy timeline: dated changes of scenario fields, so that planners phase reforms

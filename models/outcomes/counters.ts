@@ -1,4 +1,4 @@
-import { TIER_COUNT } from "./tiers.ts";
+import { TIER_COUNT } from "../supply/tiers.ts";
 
 /**
  * Counters of a run, declared once. All are flows (counts or sums over a month), kept per

@@ -1,4 +1,4 @@
-import { CONDITION_GROUPS, GROUP_COUNT } from "./condition-groups.ts";
+import { CONDITION_GROUPS, GROUP_COUNT } from "../care/condition-groups.ts";
 import type { Facilities, FacilitiesParams, FacilityChange, FacilityType } from "./facilities.ts";
 import { FACILITY_TYPES } from "./facilities.ts";
 import type { Geography } from "./geography.ts";

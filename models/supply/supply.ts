@@ -1,8 +1,8 @@
-import type { RegionSupply } from "../reports/metrics-schema.ts";
+import type { RegionSupply } from "../../reports/metrics-schema.ts";
+import type { World } from "../world.ts";
 import { FACILITY_TYPES } from "./facilities.ts";
 import { TIER_OF_TYPE } from "./facility-placement.ts";
 import { COUNTY, TERTIARY, TIER_COUNT, TOWNSHIP, VILLAGE } from "./tiers.ts";
-import type { World } from "./world.ts";
 
 /**
  * The real region's supply: doctors, GPs and beds per capita by tier, from the facilities as

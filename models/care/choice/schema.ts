@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { byTierSchema } from "../by-tier.ts";
+import { byTierSchema } from "../../supply/by-tier.ts";
 
 /**
  * Parameters of facility choice, with the evidence for each. The

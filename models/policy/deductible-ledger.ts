@@ -1,5 +1,5 @@
+import { TIER_COUNT } from "../supply/tiers.ts";
 import { DEDUCTIBLE_PER_ADMISSION, DEDUCTIBLE_PER_YEAR, type InsuranceTables } from "./insurance.ts";
-import { TIER_COUNT } from "./tiers.ts";
 
 /**
  * What each resident has paid towards the inpatient deductible (起付线) in the current insurance

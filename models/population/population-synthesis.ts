@@ -1,4 +1,6 @@
-import type { RandomStreams } from "../sim/random/streams.ts";
+import type { RandomStreams } from "../../sim/random/streams.ts";
+import { PURPOSE_POPULATION } from "../care/random-purposes.ts";
+import type { World } from "../world.ts";
 import { isBelowNormalCdf, normalQuantile } from "./normal-distribution.ts";
 import {
   allocateResidents,
@@ -16,8 +18,6 @@ import {
   TUBERCULOSIS,
   UNINSURED,
 } from "./population.ts";
-import { PURPOSE_POPULATION } from "./random-purposes.ts";
-import type { World } from "./world.ts";
 
 /**
  * Generates the residents of one area (partition). Resident `id` (global) draws its attributes

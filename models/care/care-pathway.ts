@@ -1,9 +1,23 @@
-import { DailySlots } from "../sim/daily-slots.ts";
-import { FutureEventList } from "../sim/future-event-list.ts";
-import type { PartitionModel } from "../sim/partition-model.ts";
-import { exponential, geometric, pickCumulative, type RandomStreams } from "../sim/random/streams.ts";
-import { ServerPools } from "../sim/server-pools.ts";
-import type { Outbox, SharedCapacity } from "../sim/shared-exchange.ts";
+import { DailySlots } from "../../sim/daily-slots.ts";
+import { FutureEventList } from "../../sim/future-event-list.ts";
+import type { PartitionModel } from "../../sim/partition-model.ts";
+import { exponential, geometric, pickCumulative, type RandomStreams } from "../../sim/random/streams.ts";
+import { ServerPools } from "../../sim/server-pools.ts";
+import type { Outbox, SharedCapacity } from "../../sim/shared-exchange.ts";
+import * as C from "../outcomes/counters.ts";
+import { DeductibleLedger } from "../policy/deductible-ledger.ts";
+import { type GatekeepingRules, gatekeepingRules } from "../policy/referral.ts";
+import { advanceYear } from "../population/demography.ts";
+import {
+  FLAG_MALE,
+  PREGNANT,
+  type Residents,
+  SEVERE_MENTAL_ILLNESS,
+  schemeOf,
+} from "../population/population.ts";
+import { synthesizeResidents } from "../population/population-synthesis.ts";
+import { COUNTY, OUT_OF_REGION, TIER_COUNT, TOWNSHIP } from "../supply/tiers.ts";
+import type { World } from "../world.ts";
 import { chooseNested } from "./choice/nested-logit.ts";
 import {
   type ChoiceTables,
@@ -15,9 +29,6 @@ import {
   UNREFERRED,
 } from "./choice/tables.ts";
 import { CONDITION_GROUPS, GROUP_COUNT } from "./condition-groups.ts";
-import * as C from "./counters.ts";
-import { DeductibleLedger } from "./deductible-ledger.ts";
-import { advanceYear } from "./demography.ts";
 import {
   ADMIT_PLANNED,
   ADMITTED,
@@ -32,8 +43,6 @@ import {
   REHAB,
   SEEN_AT_COUNTY,
 } from "./episode-pool.ts";
-import { FLAG_MALE, PREGNANT, type Residents, SEVERE_MENTAL_ILLNESS, schemeOf } from "./population.ts";
-import { synthesizeResidents } from "./population-synthesis.ts";
 import {
   PURPOSE_EPISODE,
   PURPOSE_FIRST_ONSET,
@@ -41,9 +50,6 @@ import {
   PURPOSE_ONSET,
   PURPOSE_VISIT,
 } from "./random-purposes.ts";
-import { type GatekeepingRules, gatekeepingRules } from "./referral.ts";
-import { COUNTY, OUT_OF_REGION, TIER_COUNT, TOWNSHIP } from "./tiers.ts";
-import type { World } from "./world.ts";
 
 const ADMIT_AT_FIRST = 0;
 const ADMIT_AT_EVERY_VISIT = 2;

@@ -3,6 +3,7 @@ import { ChoiceSchema } from "./care/choice/schema.ts";
 import { EpisodesSchema } from "./care/episodes.ts";
 import { CalibrationChecksSchema } from "./outcomes/calibration-checks.ts";
 import { TargetsSchema } from "./outcomes/targets.ts";
+import { AlliancesSchema } from "./policy/alliances.ts";
 import { InsuranceSchema } from "./policy/insurance.ts";
 import { ReferralSchema } from "./policy/referral.ts";
 import { TimelineSchema } from "./policy/timeline.ts";
@@ -62,6 +63,7 @@ export const ScenarioSchema = z
     insurance: InsuranceSchema.prefault({}),
     choice: ChoiceSchema.prefault({}),
     referral: ReferralSchema.prefault({}),
+    alliances: AlliancesSchema.prefault({}),
     timeline: TimelineSchema,
     targets: TargetsSchema,
     calibrationChecks: CalibrationChecksSchema,
@@ -85,6 +87,19 @@ export const ScenarioSchema = z
         code: "custom",
         path: ["facilities", "provincial", "capability", "rehabilitation"],
         message: "expected at least 1: rehabilitation after a stay must be treatable somewhere",
+      });
+    // Disease-restricted reimbursement lists name kinds of the catalogue.
+    const kindIds = s.episodes.kinds.map((k) => k.id);
+    for (const [scheme, rules] of Object.entries(s.insurance.schemes))
+      rules.diseaseLists.forEach((list, i) => {
+        list.kinds.forEach((id, j) => {
+          if (!kindIds.includes(id))
+            ctx.addIssue({
+              code: "custom",
+              path: ["insurance", "schemes", scheme, "diseaseLists", i, "kinds", j],
+              message: `no episode kind "${id}": expected one of ${kindIds.map((k) => `"${k}"`).join(", ")}`,
+            });
+        });
       });
     // Facility changes name areas that must exist in this scenario's geography.
     const districts = s.geography.urbanDistricts.count;

@@ -3,6 +3,7 @@ import { ServerPools } from "../sim/server-pools.ts";
 import type { SharedCapacity } from "../sim/shared-exchange.ts";
 import { CONDITION_GROUPS } from "./care/condition-groups.ts";
 import type { EpisodeKind } from "./care/episodes.ts";
+import { type AllianceMembership, applyAlliances } from "./policy/alliances.ts";
 import { type InsuranceTables, insuranceTables } from "./policy/insurance.ts";
 import { tabulateByAge } from "./population/age-schedule.ts";
 import { CONDITIONS, KEY_GROUPS, type PopulationTables, populationTables } from "./population/population.ts";
@@ -45,6 +46,7 @@ export interface KindTables {
   rehabProbability: Float64Array;
   rehabVisits: Float64Array;
   rehabInterval: Float64Array;
+  rehabStayDays: Float64Array;
   /** Utility of not seeking care; NaN: the kind always seeks care. */
   optOut: Float64Array;
   usualSource: Uint8Array;
@@ -57,6 +59,8 @@ export interface World {
   geography: Geography;
   facilities: Facilities;
   catchment: Catchment;
+  /** Medical alliances; their effects are already in the facilities' capability and quality. */
+  alliances: AllianceMembership;
   kinds: KindTables;
   insurance: InsuranceTables;
   populationTables: PopulationTables;
@@ -94,6 +98,7 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
     rehabProbability: new Float64Array(K),
     rehabVisits: new Float64Array(K),
     rehabInterval: new Float64Array(K),
+    rehabStayDays: new Float64Array(K),
     optOut: new Float64Array(K),
     usualSource: new Uint8Array(K),
     maxBedWaitDays: new Float64Array(K),
@@ -138,6 +143,7 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
     t.rehabProbability[i] = k.rehab.probability;
     t.rehabVisits[i] = k.rehab.visits;
     t.rehabInterval[i] = k.rehab.intervalDays;
+    t.rehabStayDays[i] = k.rehab.stayDays;
     t.optOut[i] = k.optOut ?? Number.NaN;
     t.usualSource[i] = k.usualSource ? 1 : 0;
     t.maxBedWaitDays[i] = k.maxBedWaitDays;
@@ -159,14 +165,19 @@ export function buildWorld(scenario: Scenario): World {
   const geography = buildGeography(scenario.geography, population);
   const { facilities, rows } = placeFacilities(scenario.facilities, geography, scale);
   const catchment = buildCatchment(facilities, rows, geography, scenario.geography.travel);
+  const alliances = applyAlliances(scenario.alliances, geography, facilities);
   return {
     scenario,
     population,
     geography,
     facilities,
     catchment,
+    alliances,
     kinds: kindTables(scenario.episodes.kinds),
-    insurance: insuranceTables(scenario.insurance),
+    insurance: insuranceTables(scenario.insurance, {
+      ids: scenario.episodes.kinds.map((k) => k.id),
+      usualSource: scenario.episodes.kinds.map((k) => (k.usualSource ? 1 : 0)),
+    }),
     populationTables: populationTables(scenario.population),
     regionPopulation: region,
     scale,

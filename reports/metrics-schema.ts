@@ -109,6 +109,28 @@ export interface YearSummary {
   deathsPer1000: number;
   /** Chronic follow-ups of residents with a usual facility that returned to it. */
   usualSourceReturnRate: number;
+  /** Yuan: what patients paid per outpatient visit, per tier. */
+  outOfPocketPerVisitByTier: ByTier;
+  /** Yuan: what patients paid per stay, per tier (village has no beds: 0). */
+  outOfPocketPerStayByTier: ByTier;
+  /** Yuan per resident per year the insurance fund paid at each tier, visits and stays. */
+  fundPerCapitaByTier: ByTier;
+  /** Share of the fund's spending at each tier. */
+  fundShareByTier: ByTier;
+  /** Yuan per resident per year paid by the fund and out of pocket, by the patient's scheme. */
+  fundPerCapitaByScheme: Record<string, number>;
+  outOfPocketPerCapitaByScheme: Record<string, number>;
+  /** Out of pocket ÷ (out of pocket + fund) over all care. */
+  outOfPocketShare: number;
+  /** The fund's spending in the real region (yuan a year). */
+  fundSpendingRegion: number;
+  /** Downward referrals proposed at discharge, and the share patients accepted. */
+  downwardProposed: number;
+  downwardAcceptance: number;
+  /** Downward referrals that failed for want of a step-down bed at the home centre. */
+  downwardBlockedByBeds: number;
+  /** Step-down stays begun at home centres after a downward referral. */
+  stepDownStays: number;
   episodes: {
     started: number;
     /** Terminal outcomes; sum equals started + carried in − still open at the end. */

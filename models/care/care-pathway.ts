@@ -5,7 +5,9 @@ import { exponential, geometric, pickCumulative, type RandomStreams } from "../.
 import { ServerPools } from "../../sim/server-pools.ts";
 import type { Outbox, SharedCapacity } from "../../sim/shared-exchange.ts";
 import * as C from "../outcomes/counters.ts";
+import { BenefitLedger, INPATIENT_ACCOUNT } from "../policy/benefit-ledger.ts";
 import { DeductibleLedger } from "../policy/deductible-ledger.ts";
+import { kindSchemeTier, SCHEME_COUNT, settleOutpatient, settleStay } from "../policy/insurance.ts";
 import { type GatekeepingRules, gatekeepingRules } from "../policy/referral.ts";
 import { advanceYear } from "../population/demography.ts";
 import {
@@ -93,6 +95,8 @@ export class CarePathway implements PartitionModel {
   private readonly beds: ServerPools;
   private shared!: SharedCapacity;
   private readonly deductibles: DeductibleLedger;
+  /** What the fund paid each resident this year on capped accounts (null: no scheme caps anything). */
+  private readonly benefits: BenefitLedger | null;
   /**
    * What onsets and choices read of a resident, packed in 16 bytes so that it costs one cache
    * line instead of six (measured: the columns' cache misses were most of an onset's time):
@@ -159,6 +163,9 @@ export class CarePathway implements PartitionModel {
     this.readPolicy(world);
     const n = this.residents.count;
     this.deductibles = new DeductibleLedger(n, world.insurance);
+    this.benefits = [world, ...phases.map((p) => p.world)].some((w) => w.insurance.anyCap)
+      ? new BenefitLedger(n)
+      : null;
     this.hot = new Uint32Array(4 * n);
     for (let r = 0; r < n; r++) {
       this.hot[4 * r + 1] = this.rowAndScheme(r);
@@ -251,6 +258,7 @@ export class CarePathway implements PartitionModel {
       if (res.age[r] === 0) {
         this.hot[4 * r + 3] &= 0xff00; // no usual facility yet, nothing paid
         this.deductibles.clear(r);
+        this.benefits?.clear(r);
       }
     }
   }
@@ -443,7 +451,7 @@ export class CarePathway implements PartitionModel {
     const row = c.row;
     const kind = ep.kind[e];
     const scheme = this.hot[4 * r + 1] >> 16;
-    const rowBase = (kind * 3 + scheme) * TIER_COUNT;
+    const rowBase = (kind * SCHEME_COUNT + scheme) * TIER_COUNT;
     const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
     const endBase = ep.group[e] * 5 + ep.perceivedNeed[e] - 1;
     const visits = w.kinds.visitsMean[kind];
@@ -452,10 +460,13 @@ export class CarePathway implements PartitionModel {
     const year = Math.floor(this.day / C.DAYS_PER_YEAR);
     const paidThisYear = this.hot[4 * r + 3] >>> 16 === (year % 255) + 1;
     const deductible = w.insurance.deductible;
+    const continuous = (ep.flags[e] & REFERRED) !== 0 && w.insurance.continuousReferred[scheme] === 1;
     for (let tier = TOWNSHIP; tier < TIER_COUNT; tier++)
-      due[tier] = paidThisYear
-        ? this.deductibles.remaining(r, scheme, tier, year)
-        : deductible[scheme * TIER_COUNT + tier];
+      due[tier] = !paidThisYear
+        ? deductible[scheme * TIER_COUNT + tier]
+        : continuous
+          ? this.deductibles.remainingReferred(r, scheme, tier, year)
+          : this.deductibles.remaining(r, scheme, tier, year);
     const first = this.entries(r);
     const n = this.entriesEnd(r) - first;
     const utility = this.utility;
@@ -642,6 +653,7 @@ export class CarePathway implements PartitionModel {
     const domestic = w.facilities.area[f] === this.index;
     this.count(C.OUTPATIENT + tier, start);
     this.count(C.OUTPATIENT_WAIT_DAYS + tier, start, start - arrival);
+    this.chargeVisit(e, f, tier, start);
     if (this.rural) {
       this.count(C.COUNTY_RESIDENT_VISITS, start);
       if (domestic) this.count(C.COUNTY_RESIDENT_DOMESTIC_VISITS, start);
@@ -673,19 +685,78 @@ export class CarePathway implements PartitionModel {
       }
       // Charged at the price the patient expected when choosing (same price factor).
       const cost = los * w.kinds.pricePerDay[kind * TIER_COUNT + tier] * w.facilities.priceFactor[f];
-      const scheme = schemeOf(this.residents.flags[r]);
-      const year = Math.floor(bedStart / C.DAYS_PER_YEAR);
-      const due = this.deductibles.remaining(r, scheme, tier, year);
-      if (due > 0 && cost > 0) {
-        this.deductibles.pay(r, scheme, tier, year, due < cost ? due : cost);
-        const stamp = (year % 255) + 1;
-        if (this.hot[4 * r + 3] >>> 16 < stamp)
-          this.hot[4 * r + 3] = (this.hot[4 * r + 3] & 0xffff) | (stamp << 16);
-      }
+      this.chargeStay(e, r, tier, cost, bedStart, false);
       this.fel.push(this.at(bedStart + los), DISCHARGE, e);
       return;
     }
     this.followUpOrEnd(e, start);
+  }
+
+  /** Care reimbursed at the full rate: referred, an emergency (its referral filed later), or no penalties. */
+  private referredCare(e: number): boolean {
+    return (
+      (this.episodes.flags[e] & REFERRED) !== 0 ||
+      !this.gate.penalties ||
+      this.world.kinds.emergency[this.episodes.kind[e]] === 1
+    );
+  }
+
+  /** The visit's price, split between the patient and the fund (within the fund's yearly cap). */
+  private chargeVisit(e: number, f: number, tier: number, t: number): void {
+    const w = this.world;
+    const ins = w.insurance;
+    const ep = this.episodes;
+    const r = ep.resident[e];
+    const kind = ep.kind[e];
+    const scheme = this.hot[4 * r + 1] >>> 16;
+    const price = w.kinds.priceOutpatient[kind * TIER_COUNT + tier] * w.facilities.priceFactor[f];
+    if (price <= 0) return;
+    const at = kindSchemeTier(kind, scheme, tier);
+    const rate = this.referredCare(e) ? ins.outpatientRate[at] : ins.unreferredOutpatientRate[at];
+    let capLeft = Number.POSITIVE_INFINITY;
+    const account = ins.outpatientAccount[at];
+    const year = Math.floor(t / C.DAYS_PER_YEAR);
+    const benefits = this.benefits;
+    if (benefits) capLeft = ins.outpatientCap[scheme * 2 + account] - benefits.used(r, account, year);
+    const { outOfPocket, fund } = settleOutpatient(price, rate, capLeft);
+    benefits?.add(r, account, year, fund);
+    this.count(C.OOP_OUTPATIENT + tier, t, outOfPocket);
+    this.count(C.FUND_OUTPATIENT + tier, t, fund);
+    this.count(C.OOP_BY_SCHEME + scheme, t, outOfPocket);
+    this.count(C.FUND_BY_SCHEME + scheme, t, fund);
+  }
+
+  /**
+   * A stay costing `cost` from `t`: the deductible still due (counted continuously for a referred
+   * inpatient, waived for a downward-referred stay, where the scheme says so), the scheme's rate
+   * for referred or unreferred care, and its yearly cap.
+   */
+  private chargeStay(e: number, r: number, tier: number, cost: number, t: number, downward: boolean): void {
+    if (cost <= 0) return;
+    const ins = this.world.insurance;
+    const ep = this.episodes;
+    const scheme = this.hot[4 * r + 1] >>> 16;
+    const year = Math.floor(t / C.DAYS_PER_YEAR);
+    const referred = this.referredCare(e);
+    const due = this.deductibles.dueForStay(r, scheme, tier, year, (ep.flags[e] & REFERRED) !== 0, downward);
+    const at = kindSchemeTier(ep.kind[e], scheme, tier);
+    const rate = referred ? ins.inpatientRate[at] : ins.unreferredInpatientRate[at];
+    const benefits = this.benefits;
+    const capLeft = benefits
+      ? ins.inpatientCap[scheme] - benefits.used(r, INPATIENT_ACCOUNT, year)
+      : Number.POSITIVE_INFINITY;
+    const { outOfPocket, fund, deductibleUsed } = settleStay(cost, due, rate, capLeft);
+    benefits?.add(r, INPATIENT_ACCOUNT, year, fund);
+    if (deductibleUsed > 0) {
+      this.deductibles.pay(r, scheme, tier, year, deductibleUsed);
+      const stamp = (year % 255) + 1;
+      if (this.hot[4 * r + 3] >>> 16 < stamp)
+        this.hot[4 * r + 3] = (this.hot[4 * r + 3] & 0xffff) | (stamp << 16);
+    }
+    this.count(C.OOP_INPATIENT + tier, t, outOfPocket);
+    this.count(C.FUND_INPATIENT + tier, t, fund);
+    this.count(C.OOP_BY_SCHEME + scheme, t, outOfPocket);
+    this.count(C.FUND_BY_SCHEME + scheme, t, fund);
   }
 
   /**
@@ -805,13 +876,96 @@ export class CarePathway implements PartitionModel {
     ep.group[e] = REHABILITATION;
     ep.visitsLeft[e] = 1 + Math.round(w.kinds.rehabVisits[kind]);
     if (tier >= COUNTY && u[3] < w.scenario.referral.downward) {
+      const uAccept = u[0];
+      const uStay = u[2];
       const centre = this.homeCentre(ep.resident[e]);
       if (centre >= 0 && centre !== f) {
-        this.count(C.DOWNWARD_REFERRALS, t);
-        ep.facility[e] = centre;
+        this.count(C.DOWNWARD_PROPOSED, t);
+        if (uAccept >= this.downwardAcceptance(e, f, centre)) this.count(C.DOWNWARD_DECLINED, t);
+        else if (this.referDown(e, centre, t, uStay)) return;
       }
     }
     this.followUpOrEnd(e, t);
+  }
+
+  /**
+   * Probability that a patient accepts a downward referral to the home centre: a binary logit
+   * between rehabilitation there and at the discharging hospital, on the choice model's terms
+   * (tier constant, travel, quality at low acuity, out-of-pocket cost of the rehabilitation
+   * course and of any step-down stay, with its deductible, waived or not).
+   */
+  private downwardAcceptance(e: number, from: number, centre: number): number {
+    const w = this.world;
+    const c = this.choiceTables;
+    const ep = this.episodes;
+    const r = ep.resident[e];
+    const kind = ep.kind[e];
+    const scheme = this.hot[4 * r + 1] >>> 16;
+    const rowBase = (kind * SCHEME_COUNT + scheme) * TIER_COUNT;
+    const first = this.entries(r);
+    const visits = w.kinds.rehabVisits[kind];
+    const unreferred = this.referredCare(e) ? 0 : UNREFERRED;
+    const utility = (i: number, column: number) => {
+      const eb = i * ENTRY_STRIDE;
+      const tier = c.tier[i];
+      return (
+        c.entry[eb] +
+        c.entry[eb + 1] * c.qualityFloor +
+        c.costPerYuan * visits * c.row[(rowBase + tier) * ROW_STRIDE + column] * c.entry[eb + 2]
+      );
+    };
+    const down = first + this.entryOffset(r, centre);
+    let v = utility(down, 0) - utility(first + this.entryOffset(r, from), unreferred);
+    const stayDays = w.kinds.rehabStayDays[kind];
+    if (stayDays > 0) {
+      const cost =
+        stayDays * w.kinds.pricePerDay[kind * TIER_COUNT + TOWNSHIP] * c.entry[down * ENTRY_STRIDE + 2];
+      const year = Math.floor(this.day / C.DAYS_PER_YEAR);
+      const due = this.deductibles.dueForStay(r, scheme, TOWNSHIP, year, false, true);
+      const deductible = due < cost ? due : cost;
+      const uncovered = c.row[(rowBase + TOWNSHIP) * ROW_STRIDE + 4];
+      v += c.costPerYuan * (deductible + (cost - deductible) * uncovered);
+    }
+    return 1 / (1 + Math.exp(-v));
+  }
+
+  /**
+   * The patient goes down to the home centre for rehabilitation. Kinds with a step-down stay need
+   * one of the centre's beds within a day (a stable patient is not kept waiting longer): without
+   * one the referral fails and rehabilitation stays at the hospital (returns false).
+   */
+  private referDown(e: number, centre: number, t: number, uStay: number): boolean {
+    const w = this.world;
+    const ep = this.episodes;
+    const kind = ep.kind[e];
+    const stayMean = w.kinds.rehabStayDays[kind];
+    const local = centre - this.firstFacility;
+    if (stayMean <= 0 || local < 0 || local >= this.localCount) {
+      this.count(C.DOWNWARD_REFERRALS, t);
+      ep.facility[e] = centre;
+      return false;
+    }
+    const los = 1 + exponential(uStay, stayMean > 1 ? stayMean - 1 : 0);
+    const start = this.beds.acquire(local, t, los, 1);
+    if (start < 0) {
+      this.count(C.DOWNWARD_NO_BED, t);
+      return false;
+    }
+    this.count(C.DOWNWARD_REFERRALS, t);
+    this.count(C.STEP_DOWN_STAYS, start);
+    ep.facility[e] = centre;
+    ep.flags[e] |= ADMITTED;
+    this.count(C.ADMISSIONS + TOWNSHIP, start);
+    this.count(C.BED_DAYS + TOWNSHIP, start, los);
+    this.count(C.BED_WAIT_DAYS + TOWNSHIP, start, start - t);
+    if (this.rural) {
+      this.count(C.COUNTY_RESIDENT_ADMISSIONS, start);
+      this.count(C.COUNTY_RESIDENT_DOMESTIC_ADMISSIONS, start);
+    }
+    const cost = los * w.kinds.pricePerDay[kind * TIER_COUNT + TOWNSHIP] * w.facilities.priceFactor[centre];
+    this.chargeStay(e, ep.resident[e], TOWNSHIP, cost, start, true);
+    this.fel.push(this.at(start + los), DISCHARGE, e);
+    return true;
   }
 
   /** The resident's own township or community centre, or -1 if the area has none. */

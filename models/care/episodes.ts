@@ -107,9 +107,17 @@ export const EpisodeKindSchema = z
         ),
         visits: z.number().min(1).describe("Rehabilitation visits."),
         intervalDays: z.number().min(1),
+        stayDays: z
+          .number()
+          .min(0)
+          .max(90)
+          .default(0)
+          .describe(
+            "Mean days of a step-down stay (convalescence) in the home township or community centre's beds for a patient referred down, before the rehabilitation visits; 0 (default, no source gives a figure): none.",
+          ),
       })
       .strict()
-      .default({ probability: 0, visits: 1, intervalDays: 7 }),
+      .prefault({ probability: 0, visits: 1, intervalDays: 7 }),
   })
   .strict()
   .superRefine((k, ctx) => {

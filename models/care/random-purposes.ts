@@ -10,3 +10,4 @@ export const PURPOSE_FOLLOW_UP = 6; // counter: episode serial, step: gap number
 export const PURPOSE_EPISODE = 3; // counter: episode serial, step: block of episode traits
 export const PURPOSE_VISIT = 4; // counter: episode serial, step: visit number within the episode
 export const PURPOSE_DEMOGRAPHY = 7; // counter: the year of the run just completed (1, 2, …), step: block within it
+export const PURPOSE_CONTRACTING = 8; // counter: contract year, step: update within the year

@@ -1,3 +1,4 @@
+import { SCHEME_COUNT } from "../policy/insurance.ts";
 import { TIER_COUNT } from "../supply/tiers.ts";
 
 /**
@@ -40,7 +41,22 @@ export const USUAL_SOURCE_KEPT = USUAL_SOURCE_ELIGIBLE + 1; // … that returned
 export const FIRST_CONTACT_CAPABLE = USUAL_SOURCE_KEPT + 1; // + kind: first contacts able to treat the episode
 export const DEATHS = FIRST_CONTACT_CAPABLE + MAX_KINDS; // residents who died (each replaced by a birth)
 export const ADMISSIONS_REDIRECTED = DEATHS + 1; // admissions sent to the first-contact tier for want of a referral
-export const COUNTER_COUNT = ADMISSIONS_REDIRECTED + 1;
+/** Yuan, + tier: what patients paid and what the insurance fund paid, for visits and for stays. */
+export const OOP_OUTPATIENT = ADMISSIONS_REDIRECTED + 1;
+export const FUND_OUTPATIENT = OOP_OUTPATIENT + TIER_COUNT;
+export const OOP_INPATIENT = FUND_OUTPATIENT + TIER_COUNT;
+export const FUND_INPATIENT = OOP_INPATIENT + TIER_COUNT;
+/** Yuan, + scheme (SCHEME_COUNT): the same, visits and stays together, by insurance scheme. */
+export const OOP_BY_SCHEME = FUND_INPATIENT + TIER_COUNT;
+export const FUND_BY_SCHEME = OOP_BY_SCHEME + SCHEME_COUNT;
+/** Downward referrals proposed at discharge, and those the patient turned down. */
+export const DOWNWARD_PROPOSED = FUND_BY_SCHEME + SCHEME_COUNT;
+export const DOWNWARD_DECLINED = DOWNWARD_PROPOSED + 1;
+/** Downward referrals with a step-down stay that found no bed at the home centre. */
+export const DOWNWARD_NO_BED = DOWNWARD_DECLINED + 1;
+/** Step-down stays begun at the home centre after a downward referral. */
+export const STEP_DOWN_STAYS = DOWNWARD_NO_BED + 1;
+export const COUNTER_COUNT = STEP_DOWN_STAYS + 1;
 
 /** Episode outcomes: every episode ends in exactly one (or is still open when the run stops). */
 export const OUTCOME_NAMES = ["treatedOutpatient", "treatedInpatient", "optedOut"] as const;

@@ -6,6 +6,7 @@ import type {
   YearSummary,
 } from "../../reports/metrics-schema.ts";
 import { dayOfDate } from "../policy/timeline.ts";
+import { SCHEME_NAMES } from "../population/population.ts";
 import { marginalRows, type PopulationMarginals } from "../population/population-marginals.ts";
 import type { Scenario } from "../scenario.ts";
 import type { SupplyTotals } from "../supply/supply.ts";
@@ -116,6 +117,12 @@ export function buildMetrics(
   let referralOnly = 0;
   for (let t = 0; t < TIER_NAMES.length; t++) referralOnly += sumRange(C.VISITS_ENDING_IN_REFERRAL + t);
   const admissionsByTier = byTier((t) => rates.reduce((s, r) => s + r.admissions[t], 0) / R);
+  const fundAt = (t: number) => sumRange(C.FUND_OUTPATIENT + t) + sumRange(C.FUND_INPATIENT + t);
+  const fundAll = TIER_NAMES.reduce((s, _, t) => s + fundAt(t), 0);
+  const oopAll = TIER_NAMES.reduce(
+    (s, _, t) => s + sumRange(C.OOP_OUTPATIENT + t) + sumRange(C.OOP_INPATIENT + t),
+    0,
+  );
   const summary: YearSummary = {
     year: years,
     label: String(startYear + years - 1),
@@ -160,6 +167,27 @@ export function buildMetrics(
     admissionsRedirected: sumRange(C.ADMISSIONS_REDIRECTED),
     deathsPer1000: ratio(1000 * sumRange(C.DEATHS), population),
     usualSourceReturnRate: ratio(sumRange(C.USUAL_SOURCE_KEPT), sumRange(C.USUAL_SOURCE_ELIGIBLE)),
+    outOfPocketPerVisitByTier: byTier((t) => ratio(sumRange(C.OOP_OUTPATIENT + t), visitsAt(t))),
+    outOfPocketPerStayByTier: byTier((t) =>
+      ratio(sumRange(C.OOP_INPATIENT + t), admissionsByTier[TIER_NAMES[t]]),
+    ),
+    fundPerCapitaByTier: byTier((t) => ratio(fundAt(t), population)),
+    fundShareByTier: byTier((t) => ratio(fundAt(t), fundAll)),
+    fundPerCapitaByScheme: Object.fromEntries(
+      SCHEME_NAMES.map((s, i) => [s, ratio(sumRange(C.FUND_BY_SCHEME + i), population)]),
+    ),
+    outOfPocketPerCapitaByScheme: Object.fromEntries(
+      SCHEME_NAMES.map((s, i) => [s, ratio(sumRange(C.OOP_BY_SCHEME + i), population)]),
+    ),
+    outOfPocketShare: ratio(oopAll, oopAll + fundAll),
+    fundSpendingRegion: fundAll * supply.region.residentsPerSimulated,
+    downwardProposed: sumRange(C.DOWNWARD_PROPOSED),
+    downwardAcceptance: ratio(
+      sumRange(C.DOWNWARD_PROPOSED) - sumRange(C.DOWNWARD_DECLINED),
+      sumRange(C.DOWNWARD_PROPOSED),
+    ),
+    downwardBlockedByBeds: sumRange(C.DOWNWARD_NO_BED),
+    stepDownStays: sumRange(C.STEP_DOWN_STAYS),
     episodes: {
       started: kindIds.reduce((s, _, k) => s + sumRange(C.EPISODES_STARTED + k), 0),
       byOutcome: {

@@ -43,6 +43,41 @@ export class DeductibleLedger {
     return left > 0 ? left : 0;
   }
 
+  /**
+   * Deductible still due for a referred stay at `tier` when deductibles of referred inpatients are
+   * counted continuously: the tier's deductible less the most already paid this year at this tier
+   * or below (what the referring tier charged counts).
+   */
+  remainingReferred(r: number, scheme: number, tier: number, year: number): number {
+    const due = this.insurance.deductible[scheme * TIER_COUNT + tier];
+    if (this.stamp[r] !== (year % 255) + 1) return due;
+    let paid = 0;
+    for (let below = 1; below <= tier; below++) {
+      const p = this.paid[this.slot(r, scheme, below)];
+      if (p > paid) paid = p;
+    }
+    return due > paid ? due - paid : 0;
+  }
+
+  /**
+   * Deductible due for a stay by the scheme's rules: waived for a downward-referred stay where the
+   * scheme waives it, counted continuously for a referred inpatient where the scheme says so, else
+   * what remains of the tier's deductible this year.
+   */
+  dueForStay(
+    r: number,
+    scheme: number,
+    tier: number,
+    year: number,
+    referred: boolean,
+    downward: boolean,
+  ): number {
+    if (downward && this.insurance.waiveDownward[scheme]) return 0;
+    if (referred && this.insurance.continuousReferred[scheme])
+      return this.remainingReferred(r, scheme, tier, year);
+    return this.remaining(r, scheme, tier, year);
+  }
+
   /** Records `amount` yuan paid towards the deductible of `tier` in `year`. */
   pay(r: number, scheme: number, tier: number, year: number, amount: number): void {
     if (this.insurance.deductibleRule[scheme] === DEDUCTIBLE_PER_ADMISSION || amount <= 0) return;

@@ -5,8 +5,9 @@ import { DAYS_PER_YEAR, MONTH_OF_DAY_OF_YEAR } from "../outcomes/counters.ts";
  * The policy timeline: dated changes of scenario fields, so that planners phase reforms
  * (`timeline: [{ date: 2016-01-01, set: { "insurance.schemes.resident.outpatient.gaps.county": 15 } }]`).
  * Each `set` uses the paths of `--set`; a change holds from its date on, on top of the earlier
- * ones. Only fields that can change during a run may be set: policy (insurance, choice, referral),
- * what facilities offer (capability, perceived quality, prices, outpatient slots) and how
+ * ones. Only fields that can change during a run may be set: policy (insurance, choice, referral,
+ * alliances: membership and its effects only touch capability, quality and referral routes), what
+ * facilities offer (capability, perceived quality, prices, outpatient slots) and how
  * episodes are treated and paid. The region, its population and its staffing, and who falls ill,
  * are fixed for a run.
  */
@@ -42,6 +43,7 @@ const CHANGEABLE: readonly RegExp[] = [
   /^insurance(\.|$)/,
   /^choice(\.|$)/,
   /^referral(\.|$)/,
+  /^alliances(\.|$)/,
   new RegExp(`^facilities\\.(${TYPES})\\.(${FACILITY_FIELDS})(\\.|$)`),
   /^facilities\.workingDaysPerYear$/,
   new RegExp(`^episodes\\.kinds\\.[^.]+\\.(${KIND_FIELDS})(\\.|$)`),
@@ -50,7 +52,7 @@ const CHANGEABLE: readonly RegExp[] = [
 /** Why a path cannot change during a run, or undefined when it can. */
 export function unchangeableReason(path: string): string | undefined {
   if (CHANGEABLE.some((re) => re.test(path))) return undefined;
-  return "cannot change during a run: a timeline may set insurance.*, choice.*, referral.*, facilities.<type>.{slotsPerDoctorDay, capability, quality, priceFactor}, facilities.workingDaysPerYear and episodes.kinds.<id>.{admission, lengthOfStayDays, price, rehab, optOut, usualSource, maxBedWaitDays, severity, needLevel, visits}";
+  return "cannot change during a run: a timeline may set insurance.*, choice.*, referral.*, alliances.*, facilities.<type>.{slotsPerDoctorDay, capability, quality, priceFactor}, facilities.workingDaysPerYear and episodes.kinds.<id>.{admission, lengthOfStayDays, price, rehab, optOut, usualSource, maxBedWaitDays, severity, needLevel, visits}";
 }
 
 const DAYS_BEFORE_MONTH = (() => {

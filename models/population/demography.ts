@@ -70,7 +70,7 @@ export function advanceYear(
     if (u[0] < t.deathProbability[flags[r] & FLAG_MALE][age]) {
       deaths++;
       const urban = flags[r] & FLAG_URBAN;
-      const scheme = drawScheme(t, urban ? t.employeeUrban : t.employeeRural, 0, u[2]);
+      const scheme = drawScheme(t, urban ? t.employeeUrban : t.employeeRural, 0, u[2], urban !== 0);
       ages[r] = 0;
       flags[r] = (u[1] < t.maleBirthShare ? FLAG_MALE : 0) | urban | (scheme << SCHEME_SHIFT);
       conditions[r] = 0;

@@ -138,7 +138,8 @@ export function populationMarginals(
         expect(m.ageSex.female[b], n, shares[B + b] / total);
       }
       const employee = (1 - uninsured) * (urban ? tables.employeeUrban : tables.employeeRural)[age];
-      const schemeShares = [employee, 1 - uninsured - employee, uninsured];
+      const others = 1 - uninsured - employee;
+      const schemeShares = urban ? [employee, others, 0, uninsured] : [employee, 0, others, uninsured];
       const bySchemes = urban ? m.schemes.urban : m.schemes.rural;
       SCHEME_NAMES.forEach((s, i) => {
         expect(bySchemes[s], n, schemeShares[i]);

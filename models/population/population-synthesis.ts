@@ -9,6 +9,7 @@ import {
   EMPLOYEE,
   FLAG_MALE,
   FLAG_URBAN,
+  NCMS,
   POOR,
   type PopulationTables,
   RESIDENT,
@@ -55,7 +56,7 @@ export function synthesizeResidents(world: World, area: number, streams: RandomS
       const u = streams.block(id, PURPOSE_POPULATION, 0, 0);
       const cell = drawAgeSex(t, u[0]);
       const age = cell >> 1;
-      const scheme = drawScheme(t, employee, age, u[1]);
+      const scheme = drawScheme(t, employee, age, u[1], urban);
       let groups = 0;
       if (u[2] < t.severeMentalIllness[age]) groups |= SEVERE_MENTAL_ILLNESS;
       if (u[3] < t.disabled[age]) groups |= DISABLED;
@@ -101,10 +102,18 @@ export function synthesizeResidents(world: World, area: number, streams: RandomS
  * age's share of `employeeByAge` (urban or rural table), else resident. Newborns use it too
  * (demography.ts).
  */
-export function drawScheme(t: PopulationTables, employeeByAge: Float64Array, age: number, u: number): number {
+export function drawScheme(
+  t: PopulationTables,
+  employeeByAge: Float64Array,
+  age: number,
+  u: number,
+  urban: boolean,
+): number {
   if (u < t.uninsuredShare) return UNINSURED;
   if ((u - t.uninsuredShare) / (1 - t.uninsuredShare) < employeeByAge[age]) return EMPLOYEE;
-  return RESIDENT;
+  // Outside the employee scheme, urban residents hold the urban-resident scheme and rural ones
+  // NCMS (residence stands in for household registration).
+  return urban ? RESIDENT : NCMS;
 }
 
 /**

@@ -11,11 +11,13 @@ import { normalQuantile } from "./normal-distribution.ts";
 export const CONDITIONS = ["hypertension", "diabetes", "copd", "chd", "stroke"] as const;
 export type ConditionId = (typeof CONDITIONS)[number];
 
-export const SCHEME_NAMES = ["employee", "resident", "uninsured"] as const;
+/** Insurance schemes: employee (城镇职工), urban resident (城镇居民), rural cooperative (新农合), none. */
+export const SCHEME_NAMES = ["employee", "resident", "ncms", "uninsured"] as const;
 export type SchemeName = (typeof SCHEME_NAMES)[number];
 export const EMPLOYEE = 0;
 export const RESIDENT = 1;
-export const UNINSURED = 2;
+export const NCMS = 2;
+export const UNINSURED = 3;
 
 const share = z.number().min(0).max(1);
 const correlation = z.number().min(0).max(1);

@@ -1,3 +1,5 @@
+import { inAlliance } from "../../policy/alliances.ts";
+import { kindSchemeTier, SCHEME_COUNT } from "../../policy/insurance.ts";
 import { byTierArray } from "../../supply/by-tier.ts";
 import { OUT_OF_REGION, TIER_COUNT } from "../../supply/tiers.ts";
 import type { World } from "../../world.ts";
@@ -11,7 +13,7 @@ import { GROUP_COUNT } from "../condition-groups.ts";
  *
  *   entry[i·ENTRY_STRIDE + …] = tierConstant + travel(minutes), qualityWeight·quality,
  *                               price factor, tier + 8·(has beds)
- *   row[((kind·3 + scheme)·TIER_COUNT + tier)·ROW_STRIDE + …] = outpatient out-of-pocket before
+ *   row[((kind·SCHEME_COUNT + scheme)·TIER_COUNT + tier)·ROW_STRIDE + …] = outpatient out-of-pocket before
  *       the price factor, P(admission), stay cost (length of stay × price per day) before the
  *       price factor, inpatient deductible, uncovered share of the stay above the deductible;
  *       then the outpatient out-of-pocket and the uncovered share for care without a referral
@@ -59,20 +61,22 @@ function buildChoiceTables(w: World): ChoiceTables {
   const p = w.scenario.choice;
   const K = w.kinds.count;
   const asc = byTierArray(p.tierConstant);
-  const row = new Float64Array(K * 3 * TIER_COUNT * ROW_STRIDE);
+  const S = SCHEME_COUNT;
+  const row = new Float64Array(K * S * TIER_COUNT * ROW_STRIDE);
   for (let k = 0; k < K; k++) {
-    for (let scheme = 0; scheme < 3; scheme++) {
+    for (let scheme = 0; scheme < S; scheme++) {
       for (let tier = 0; tier < TIER_COUNT; tier++) {
         const kt = k * TIER_COUNT + tier;
         const st = scheme * TIER_COUNT + tier;
-        const at = ((k * 3 + scheme) * TIER_COUNT + tier) * ROW_STRIDE;
-        row[at] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.outpatientRate[st]);
+        const kst = kindSchemeTier(k, scheme, tier);
+        const at = kst * ROW_STRIDE;
+        row[at] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.outpatientRate[kst]);
         row[at + 1] = w.kinds.admission[kt];
         row[at + 2] = w.kinds.lengthOfStay[kt] * w.kinds.pricePerDay[kt];
         row[at + 3] = w.insurance.deductible[st];
-        row[at + 4] = 1 - w.insurance.inpatientRate[st];
-        row[at + 5] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.unreferredOutpatientRate[st]);
-        row[at + 6] = 1 - w.insurance.unreferredInpatientRate[st];
+        row[at + 4] = 1 - w.insurance.inpatientRate[kst];
+        row[at + 5] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.unreferredOutpatientRate[kst]);
+        row[at + 6] = 1 - w.insurance.unreferredInpatientRate[kst];
       }
     }
   }
@@ -151,8 +155,9 @@ export function episodeCost(
 /**
  * Where an episode of `group` needing `need` that reaches entry i is treated: i if capable, else
  * the first capable entry of the same tier or above (entries are sorted by tier, then travel
- * time), else the choice set's last entry (the provincial hospitals, which validation makes
- * capable of every need the catalogue can draw).
+ * time) — inside i's medical alliance when the choice set has one there, since members refer to
+ * their own hospitals (国办发〔2017〕32号) — else the choice set's last entry (the provincial
+ * hospitals, which validation makes capable of every need the catalogue can draw).
  */
 export function referralTarget(
   w: World,
@@ -167,6 +172,12 @@ export function referralTarget(
   const capable = (j: number) => f.capability[cat.facility[j] * GROUP_COUNT + group] >= need;
   if (capable(i)) return i;
   const tier = f.tier[cat.facility[i]];
+  const alliance = w.alliances.allianceOf[cat.facility[i]];
+  if (alliance >= 0)
+    for (let j = first; j < last; j++) {
+      const id = cat.facility[j];
+      if (j !== i && f.tier[id] >= tier && capable(j) && inAlliance(w.alliances, alliance, id)) return j;
+    }
   for (let j = first; j < last; j++) {
     if (j !== i && f.tier[cat.facility[j]] >= tier && capable(j)) return j;
   }

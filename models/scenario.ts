@@ -4,7 +4,9 @@ import { EpisodesSchema } from "./care/episodes.ts";
 import { CalibrationChecksSchema } from "./outcomes/calibration-checks.ts";
 import { TargetsSchema } from "./outcomes/targets.ts";
 import { AlliancesSchema } from "./policy/alliances.ts";
+import { ContractingSchema } from "./policy/contracting.ts";
 import { InsuranceSchema } from "./policy/insurance.ts";
+import { PaymentSchema } from "./policy/payment.ts";
 import { ReferralSchema } from "./policy/referral.ts";
 import { TimelineSchema } from "./policy/timeline.ts";
 import { PopulationSchema } from "./population/population.ts";
@@ -64,6 +66,8 @@ export const ScenarioSchema = z
     choice: ChoiceSchema.prefault({}),
     referral: ReferralSchema.prefault({}),
     alliances: AlliancesSchema.prefault({}),
+    contracting: ContractingSchema.prefault({}),
+    payment: PaymentSchema.prefault({}),
     timeline: TimelineSchema,
     targets: TargetsSchema,
     calibrationChecks: CalibrationChecksSchema,

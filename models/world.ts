@@ -13,7 +13,7 @@ import { buildCatchment, type Catchment } from "./supply/catchment.ts";
 import type { Facilities } from "./supply/facilities.ts";
 import { placeFacilities } from "./supply/facility-placement.ts";
 import { buildGeography, type Geography } from "./supply/geography.ts";
-import { TIER_COUNT } from "./supply/tiers.ts";
+import { COUNTY, TERTIARY, TIER_COUNT } from "./supply/tiers.ts";
 
 /**
  * The world a run simulates, built from the scenario by pure functions: geography, facilities
@@ -185,15 +185,36 @@ export function buildWorld(scenario: Scenario): World {
   };
 }
 
+/**
+ * Daily slot quotas of facilities first … first + count − 1, as 2 × count pools: the open slots of
+ * each, then the slots each county or tertiary hospital reserves for contract holders' referrals
+ * (contracting.effects.reservedSlotShare; none elsewhere, none where slots are unlimited).
+ */
+export function slotQuotas(world: World, first: number, count: number): number[] {
+  const f = world.facilities;
+  const share = world.scenario.contracting.effects.reservedSlotShare;
+  const open: number[] = [];
+  const reserved: number[] = [];
+  for (let id = first; id < first + count; id++) {
+    const q = f.slotsPerDay[id];
+    const tier = f.tier[id];
+    const r = q > 0 && (tier === COUNTY || tier === TERTIARY) ? q * share : 0;
+    open.push(q < 0 ? q : q - r);
+    reserved.push(r);
+  }
+  return [...open, ...reserved];
+}
+
 /** This thread's replica of the city-wide capacity: slots and beds of each shared facility. */
 export function sharedCapacity(world: World): SharedCapacity {
   const f = world.facilities;
-  const quotas: number[] = [];
   const beds: number[] = [];
   for (let i = 0; i < f.sharedCount; i++) {
     const id = f.sharedFirst + i;
-    quotas.push(f.slotsPerDay[id]);
     beds.push(f.slotsPerDay[id] < 0 ? 0 : f.simulatedBeds[id]);
   }
-  return { slots: new DailySlots(quotas), servers: new ServerPools(beds) };
+  return {
+    slots: new DailySlots(slotQuotas(world, f.sharedFirst, f.sharedCount)),
+    servers: new ServerPools(beds),
+  };
 }

@@ -131,6 +131,33 @@ export interface YearSummary {
   downwardBlockedByBeds: number;
   /** Step-down stays begun at home centres after a downward referral. */
   stepDownStays: number;
+  /** Episodes kept one level beyond a facility's capability instead of referred (payment, caps), per tier. */
+  retainedByTier: ByTier;
+  /** Referrals from alliance members that went to a facility of the same alliance. */
+  referralsIntoAllianceShare: number;
+  /** Share of emergencies taken first to the nearest hospital, whatever it could treat (no green channel). */
+  emergenciesWithoutGreenChannel: number;
+  /** Growth of downward referrals over the year before (null in a one-year run). */
+  downwardReferralGrowth: number | null;
+  /** Referrals up out of each tier ÷ episodes seen at that tier (once per episode and tier). */
+  referralOutRateByTier: ByTier;
+  /** Residents holding a family-doctor contract at the year's end: all, urban, key populations, by group. */
+  contractCoverage: number;
+  contractCoverageUrban: number;
+  contractCoverageKeyPopulations: number;
+  contractCoverageByGroup: Record<string, number>;
+  /** Holders at the year's enrolment who renewed. */
+  contractRenewalRate: number;
+  /** Contract fees per resident per year (yuan), all payers. */
+  contractFeesPerCapita: number;
+  /** Share of first contacts (care sought) at the grassroots, of contract holders and of the others. */
+  grassrootsFirstContactHolders: number;
+  grassrootsFirstContactNonHolders: number;
+  /** Share of two-week-illness first contacts (care sought) at the grassroots (两周患病基层首诊). */
+  twoWeekIllnessGrassrootsFirstContact: number;
+  /** Hypertension and diabetes patients with ≥ 4 grassroots follow-ups in the year: all, urban. */
+  htnDmStandardizedManagement: number;
+  htnDmStandardizedManagementUrban: number;
   episodes: {
     started: number;
     /** Terminal outcomes; sum equals started + carried in − still open at the end. */

@@ -1,7 +1,7 @@
 import { CarePathway } from "../models/care/care-pathway.ts";
 import { type PopulationMarginals, populationMarginals } from "../models/population/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
-import { buildWorld, sharedCapacity, type World } from "../models/world.ts";
+import { buildWorld, sharedCapacity, slotQuotas, type World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";
 import { type GroupRun, runGroup } from "./group-runner.ts";
 import { RandomStreams } from "./random/streams.ts";
@@ -89,8 +89,9 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
     beforeDay: (day: number) => {
       while (nextPhase < phases.length && phases[nextPhase].day <= day) {
         const w = phases[nextPhase++].world;
-        for (let i = 0; i < w.facilities.sharedCount; i++)
-          shared.slots.setQuota(i, w.facilities.slotsPerDay[w.facilities.sharedFirst + i]);
+        slotQuotas(w, w.facilities.sharedFirst, w.facilities.sharedCount).forEach((q, i) => {
+          shared.slots.setQuota(i, q);
+        });
         groupRun.waitSmoothing = w.waitSmoothing;
       }
     },

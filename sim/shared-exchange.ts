@@ -7,15 +7,16 @@ import type { ServerPools } from "./server-pools.ts";
  * partition's outbox. At the day's end every outbox is merged in a fixed order — by time, then
  * partition — and the shared pools serve the requests in that order, so the allocation is the
  * same whichever threads ran the partitions. A request asks for a slot of a daily quota (an
- * outpatient 号源), then optionally a server of a FCFS pool from the slot's start (a bed), each
- * with the longest wait the requester accepts.
+ * outpatient 号源; a preferred pool, such as slots held back for some requesters, is tried first),
+ * then optionally a server of a FCFS pool from the slot's start (a bed), each with the longest wait
+ * the requester accepts.
  *
  * Outboxes live in growable SharedArrayBuffers so that every worker can read every outbox.
  */
 
 // time, slot pool (-1: none, start at arrival), longest wait for a slot (days), server pool (-1: none),
-// service time, longest wait for a server, tag
-export const REQUEST_FIELDS = 7;
+// service time, longest wait for a server, tag, preferred slot pool tried first (-1: none)
+export const REQUEST_FIELDS = 8;
 const INITIAL_REQUESTS = 1024;
 const MAX_BYTES = 512 * 1024 * 1024;
 
@@ -44,6 +45,7 @@ export class Outbox {
     service: number,
     maxServerWait: number,
     tag: number,
+    preferredSlotPool = -1,
   ): void {
     const at = this.count * REQUEST_FIELDS;
     if (at + REQUEST_FIELDS > this.view.length) {
@@ -60,6 +62,7 @@ export class Outbox {
     v[at + 4] = service;
     v[at + 5] = maxServerWait;
     v[at + 6] = tag;
+    v[at + 7] = preferredSlotPool;
     this.count++;
   }
 }
@@ -108,7 +111,9 @@ export function allocateShared(
     const slotPool = r[at + 1];
     let start = t;
     if (slotPool >= 0) {
-      const day = slots.book(slotPool, t, r[at + 2]);
+      const preferred = r[at + 7];
+      let day = preferred >= 0 ? slots.book(preferred, t, r[at + 2]) : -1;
+      if (day < 0) day = slots.book(slotPool, t, r[at + 2]);
       start = day < 0 ? -1 : DailySlots.startOf(t, day);
     }
     let second = -1;

@@ -34,10 +34,15 @@ describe("the baseline, kind by kind", () => {
       expect(m.summary.capableFirstContactByKind[kind], kind).toBeGreaterThanOrEqual(0.9);
   });
 
-  it("sends emergencies to a capable hospital, never to a clinic or township centre", () => {
+  it("sends emergencies to a hospital, never to a clinic or township centre; green channels to a capable one", () => {
     const e = m.summary.firstContactByKind.emergency;
     expect(e.village + e.township + e.optOut).toBe(0);
-    expect(m.summary.capableFirstContactByKind.emergency).toBe(1);
+    // 57% by green channel (referral.greenChannelShare), a binomial share of the year's emergencies.
+    const n = m.summary.episodes.byKind.emergency;
+    const se = Math.sqrt((0.57 * 0.43) / n);
+    expect(Math.abs(1 - m.summary.emergenciesWithoutGreenChannel - 0.57)).toBeLessThan(4 * se);
+    // Green-channel patients all reach a capable hospital; the nearest hospital may be one too.
+    expect(m.summary.capableFirstContactByKind.emergency).toBeGreaterThan(0.57 - 4 * se);
   });
 
   it("gives each kind a plausible first contact", () => {

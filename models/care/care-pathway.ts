@@ -5,21 +5,26 @@ import { exponential, geometric, pickCumulative, type RandomStreams } from "../.
 import { ServerPools } from "../../sim/server-pools.ts";
 import type { Outbox, SharedCapacity } from "../../sim/shared-exchange.ts";
 import * as C from "../outcomes/counters.ts";
+import { COUNTY_COMMUNITY, inAlliance } from "../policy/alliances.ts";
 import { BenefitLedger, INPATIENT_ACCOUNT } from "../policy/benefit-ledger.ts";
+import { ContractBook, contractGroups } from "../policy/contracting.ts";
 import { DeductibleLedger } from "../policy/deductible-ledger.ts";
 import { kindSchemeTier, SCHEME_COUNT, settleOutpatient, settleStay } from "../policy/insurance.ts";
+import { stayCostFactor } from "../policy/payment.ts";
 import { type GatekeepingRules, gatekeepingRules } from "../policy/referral.ts";
 import { advanceYear } from "../population/demography.ts";
 import {
+  CONDITIONS,
   FLAG_MALE,
+  FLAG_URBAN,
   PREGNANT,
   type Residents,
   SEVERE_MENTAL_ILLNESS,
   schemeOf,
 } from "../population/population.ts";
 import { synthesizeResidents } from "../population/population-synthesis.ts";
-import { COUNTY, OUT_OF_REGION, TIER_COUNT, TOWNSHIP } from "../supply/tiers.ts";
-import type { World } from "../world.ts";
+import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TOWNSHIP } from "../supply/tiers.ts";
+import { slotQuotas, type World } from "../world.ts";
 import { chooseNested } from "./choice/nested-logit.ts";
 import {
   type ChoiceTables,
@@ -40,6 +45,7 @@ import {
   CAPABLE_PLANNED,
   EpisodePool,
   GATE_LIFTED,
+  LONG_PRESCRIPTION,
   NO_BED_HERE,
   REFERRED,
   REHAB,
@@ -50,6 +56,7 @@ import {
   PURPOSE_FIRST_ONSET,
   PURPOSE_FOLLOW_UP,
   PURPOSE_ONSET,
+  PURPOSE_RETENTION,
   PURPOSE_VISIT,
 } from "./random-purposes.ts";
 
@@ -131,6 +138,21 @@ export class CarePathway implements PartitionModel {
   private dayRow = 0;
   private choiceTables: ChoiceTables;
   private nextPhase = 0;
+  /** Family-doctor contracts of the partition's residents. */
+  private readonly contracts: ContractBook;
+  /** Enrolments so far in the current contract year (dated changes of coverage). */
+  private contractStep = 0;
+  private contractBonus!: number;
+  private reservedShare!: number;
+  private longPrescription!: number;
+  private oneOneOne!: boolean;
+  /** Per kind: 1 for follow-ups of hypertension or diabetes (standardized management counts them). */
+  private readonly managedKind: Uint8Array;
+  /** Grassroots hypertension or diabetes follow-up visits this year, per resident (saturating). */
+  private readonly managedVisits: Uint8Array;
+  /** This year's episodes seen and referred up at each tier in this area (enforced referral caps). */
+  private readonly yearSeen = new Float64Array(TIER_COUNT);
+  private readonly yearReferred = new Float64Array(TIER_COUNT);
   /** Conservation ledger of this partition. */
   readonly ledger = { sharedRequests: 0, sharedResults: 0 };
 
@@ -151,13 +173,10 @@ export class CarePathway implements PartitionModel {
     this.villageOffset = world.geography.townships[area.firstTownship].firstVillage;
     this.residents = synthesizeResidents(world, index, streams);
     this.counters = new Float64Array((months + 1) * C.COUNTER_COUNT);
-    const quotas: number[] = [];
     const beds: number[] = [];
-    for (let i = 0; i < this.localCount; i++) {
-      quotas.push(f.slotsPerDay[this.firstFacility + i]);
-      beds.push(f.simulatedBeds[this.firstFacility + i]);
-    }
-    this.slots = new DailySlots(quotas);
+    for (let i = 0; i < this.localCount; i++) beds.push(f.simulatedBeds[this.firstFacility + i]);
+    // Open slots of each local facility, then those its hospitals reserve for contract holders.
+    this.slots = new DailySlots(slotQuotas(world, this.firstFacility, this.localCount));
     this.beds = new ServerPools(beds);
     this.waits = new Float64Array(f.count);
     this.readPolicy(world);
@@ -172,6 +191,15 @@ export class CarePathway implements PartitionModel {
       this.hot[4 * r + 2] = this.residents.home[r];
     }
     this.choiceTables = choiceTables(world);
+    this.managedKind = Uint8Array.from(world.scenario.episodes.kinds, (k) =>
+      k.usualSource &&
+      ((k.conditionIncidence.hypertension ?? 0) > 0 || (k.conditionIncidence.diabetes ?? 0) > 0)
+        ? 1
+        : 0,
+    );
+    this.managedVisits = new Uint8Array(n);
+    this.contracts = new ContractBook(n);
+    this.enrol(0, 0);
     this.utility = new Float64Array(world.catchment.maxEntries + 1);
     this.scratch = new Float64Array(2 * (world.catchment.maxEntries + 1));
     this.nests = new Int8Array(world.catchment.maxEntries + 1);
@@ -208,12 +236,86 @@ export class CarePathway implements PartitionModel {
     // Yesterday's bookings at local facilities become what patients expect today (the shared
     // facilities' replicas do the same after each day's allocation).
     if (day > 0) this.slots.closeDay(this.waitSmoothing);
-    while (this.nextPhase < this.phases.length && this.phases[this.nextPhase].day <= day)
-      this.enterPhase(this.phases[this.nextPhase++].world);
-    this.refreshWaits();
     this.day = day;
     this.dayRow = C.monthIndex(day) * C.COUNTER_COUNT;
+    let enrol = false;
+    while (this.nextPhase < this.phases.length && this.phases[this.nextPhase].day <= day)
+      enrol = this.enterPhase(this.phases[this.nextPhase++].world) || enrol;
+    this.refreshWaits();
     if (day > 0 && day % C.DAYS_PER_YEAR === 0) this.newYear(day / C.DAYS_PER_YEAR);
+    else if (enrol) this.enrol(Math.floor(day / C.DAYS_PER_YEAR), ++this.contractStep);
+  }
+
+  /**
+   * Contract enrolment: at the start of each contract year (step 0: renewals, lapses, new
+   * contracts) and when a dated change alters contracting within it (step 1, 2, …: new contracts
+   * only). Fees are charged for the year, or for what is left of it for a contract signed later.
+   */
+  private enrol(year: number, step: number): void {
+    const params = this.world.scenario.contracting;
+    const done = this.contracts.update(
+      this.residents,
+      params,
+      this.world.scenario.population.keyGroups.elderlyAge,
+      this.streams,
+      year,
+      step,
+    );
+    const t = this.day;
+    const left = step === 0 ? 1 : ((year + 1) * C.DAYS_PER_YEAR - t) / C.DAYS_PER_YEAR;
+    const fees = params.fee.yuanPerYear * (step === 0 ? done.holders : done.signed) * left;
+    const fund = fees * params.fee.fundShare;
+    const publicHealth = fees * params.fee.publicHealthShare;
+    this.count(C.CONTRACT_FEES, t, fund);
+    this.count(C.CONTRACT_FEES + 1, t, publicHealth);
+    this.count(C.CONTRACT_FEES + 2, t, fees - fund - publicHealth);
+  }
+
+  /**
+   * Stocks at the end of a year, dated its last moment: contract coverage (all, urban, key
+   * populations, by group), renewal at the year's enrolment, and the standardized management of
+   * hypertension and diabetes patients (at least four grassroots follow-ups in the year).
+   */
+  private tallyYear(t: number): void {
+    const res = this.residents;
+    const holds = this.contracts.holds;
+    const elderlyAge = this.world.scenario.population.keyGroups.elderlyAge;
+    const htnDm = (1 << CONDITIONS.indexOf("hypertension")) | (1 << CONDITIONS.indexOf("diabetes"));
+    const tally = new Float64Array(C.COUNTER_COUNT);
+    for (let r = 0; r < res.count; r++) {
+      const h = holds[r];
+      const urban = (res.flags[r] & FLAG_URBAN) !== 0;
+      tally[C.TALLY_RESIDENTS]++;
+      tally[C.TALLY_HOLDERS] += h;
+      if (urban) {
+        tally[C.TALLY_URBAN_RESIDENTS]++;
+        tally[C.TALLY_URBAN_HOLDERS] += h;
+      }
+      const groups = contractGroups(res.age[r], res.conditions[r], res.keyGroups[r], elderlyAge);
+      if (groups) {
+        tally[C.TALLY_KEY_MEMBERS]++;
+        tally[C.TALLY_KEY_HOLDERS] += h;
+        for (let g = 0; g < C.CONTRACT_GROUP_COUNT; g++)
+          if (groups & (1 << g)) {
+            tally[C.TALLY_GROUP_MEMBERS + g]++;
+            tally[C.TALLY_GROUP_HOLDERS + g] += h;
+          }
+      }
+      if (res.conditions[r] & htnDm) {
+        const managed = this.managedVisits[r] >= 4 ? 1 : 0;
+        tally[C.TALLY_HTN_DM_PATIENTS]++;
+        tally[C.TALLY_HTN_DM_MANAGED] += managed;
+        if (urban) {
+          tally[C.TALLY_URBAN_HTN_DM_PATIENTS]++;
+          tally[C.TALLY_URBAN_HTN_DM_MANAGED] += managed;
+        }
+      }
+    }
+    const book = this.contracts.tally(res, elderlyAge);
+    tally[C.TALLY_RENEWAL_ELIGIBLE] = book.eligibleForRenewal;
+    tally[C.TALLY_RENEWED] = book.renewed;
+    for (let c = C.TALLY_RESIDENTS; c <= C.TALLY_URBAN_HTN_DM_MANAGED; c++) this.count(c, t, tally[c]);
+    this.managedVisits.fill(0);
   }
 
   /**
@@ -222,13 +324,17 @@ export class CarePathway implements PartitionModel {
    * and beds are the same in every phase (validation refuses changing them), so open episodes,
    * queues and deductibles paid carry over.
    */
-  private enterPhase(world: World): void {
+  private enterPhase(world: World): boolean {
+    const contractingChanged =
+      JSON.stringify(world.scenario.contracting) !== JSON.stringify(this.world.scenario.contracting);
     this.world = world;
     this.choiceTables = choiceTables(world);
-    for (let i = 0; i < this.localCount; i++)
-      this.slots.setQuota(i, world.facilities.slotsPerDay[this.firstFacility + i]);
+    slotQuotas(world, this.firstFacility, this.localCount).forEach((q, i) => {
+      this.slots.setQuota(i, q);
+    });
     this.deductibles.setInsurance(world.insurance);
     this.readPolicy(world);
+    return contractingChanged;
   }
 
   /** The parameters the hot loop reads of the world's policy, cached in fields. */
@@ -239,6 +345,11 @@ export class CarePathway implements PartitionModel {
     this.misjudgeEither = choice.misjudgement.under + choice.misjudgement.over;
     this.continuity = choice.continuity;
     this.gate = gatekeepingRules(world.scenario.referral, world.scenario.population.keyGroups.elderlyAge);
+    const contracting = world.scenario.contracting;
+    this.contractBonus = contracting.effects.firstContactBonus;
+    this.reservedShare = contracting.effects.reservedSlotShare;
+    this.longPrescription = contracting.effects.longPrescriptionFactor;
+    this.oneOneOne = contracting.model === "1+1+1";
   }
 
   /**
@@ -251,6 +362,7 @@ export class CarePathway implements PartitionModel {
    */
   private newYear(year: number): void {
     const res = this.residents;
+    this.tallyYear(this.day - 1e-6);
     const { deaths } = advanceYear(res, this.world, this.streams, year);
     this.count(C.DEATHS, this.day, deaths);
     for (let r = 0; r < res.count; r++) {
@@ -259,8 +371,13 @@ export class CarePathway implements PartitionModel {
         this.hot[4 * r + 3] &= 0xff00; // no usual facility yet, nothing paid
         this.deductibles.clear(r);
         this.benefits?.clear(r);
+        this.contracts.clear(r);
       }
     }
+    this.contractStep = 0;
+    this.enrol(year, 0);
+    this.yearSeen.fill(0);
+    this.yearReferred.fill(0);
   }
 
   handle(kind: number, payload: number, time: number): void {
@@ -278,7 +395,9 @@ export class CarePathway implements PartitionModel {
     else this.completeVisit(tag, ep.arrival[tag], slotStart, bedStart);
   }
 
-  endRun(): void {}
+  endRun(horizonDays: number): void {
+    this.tallyYear(horizonDays - 1e-6);
+  }
 
   /** Counts at time t; counts dated past the horizon go to the extra month row, never lost. */
   private count(counter: number, t: number, amount = 1): void {
@@ -351,8 +470,16 @@ export class CarePathway implements PartitionModel {
     let facility: number;
     // The EPISODE block, once drawn (chronic follow-ups need its u0 before choosing).
     let traits: Float64Array | null = null;
-    if (kinds.emergency[kind]) facility = this.nearestCapableHospital(r, ep.group[e], need);
-    else if (kinds.usualSource[kind]) {
+    if (kinds.emergency[kind]) {
+      // A green channel takes the patient straight to a hospital able to treat; otherwise to the
+      // nearest hospital, which treats or refers on at once (ONSET u2, unused by emergencies).
+      if (uChoice < this.world.scenario.referral.greenChannelShare)
+        facility = this.nearestCapableHospital(r, ep.group[e], need);
+      else {
+        facility = this.nearestCapableHospital(r, ep.group[e], 0);
+        this.count(C.EMERGENCIES_NEAREST, t);
+      }
+    } else if (kinds.usualSource[kind]) {
       // Chronic follow-up: back to the usual facility with probability `continuity` (EPISODE u0).
       const usual = hot[4 * r + 3] & 0xff;
       traits = streams.block(id, PURPOSE_EPISODE, serial, 0);
@@ -370,6 +497,8 @@ export class CarePathway implements PartitionModel {
     } else facility = this.choose(e, -1, NO_EXCLUSION, uChoice, true);
     const slot = facility === OPT_OUT ? C.OPT_OUT_SLOT : (this.world.facilities.tier[facility] as number);
     this.count(C.FIRST_CONTACT + kind * C.FIRST_CONTACT_SLOTS + slot, t);
+    const holder = this.contracts.holds[r] === 1;
+    if (holder) this.count(C.FIRST_CONTACT_HOLDERS + slot, t);
     if (facility === OPT_OUT) {
       this.count(C.ENDED_OPT_OUT, t);
       this.release(e, t);
@@ -378,7 +507,13 @@ export class CarePathway implements PartitionModel {
     // The episode's course, drawn only for episodes that seek care (nothing has drawn since
     // `traits`: choosing draws no block).
     const u = traits ?? streams.block(id, PURPOSE_EPISODE, serial, 0);
-    ep.visitsLeft[e] = 1 + geometric(u[1], kinds.visitsMean[kind] - 1);
+    let visits = kinds.visitsMean[kind];
+    if (holder && kinds.usualSource[kind] && this.longPrescription > 1) {
+      // Each visit covers longPrescription times the days: as many times fewer visits.
+      visits /= this.longPrescription;
+      ep.flags[e] |= LONG_PRESCRIPTION;
+    }
+    ep.visitsLeft[e] = 1 + geometric(u[1], visits > 1 ? visits - 1 : 0);
     ep.admissionDraw[e] = u[2];
     ep.stayDraw[e] = u[3];
     const fac = this.world.facilities;
@@ -433,8 +568,12 @@ export class CarePathway implements PartitionModel {
 
   /** The smoothed waits of the area's facilities and of the city-wide ones, by facility id. */
   private refreshWaits(): void {
-    this.waits.set(this.slots.expectedWait, this.firstFacility);
-    if (this.shared) this.waits.set(this.shared.slots.expectedWait, this.world.facilities.sharedFirst);
+    // Patients learn the open slots' queues (the reserved pools follow them in each array).
+    this.waits.set(this.slots.expectedWait.subarray(0, this.localCount), this.firstFacility);
+    if (this.shared) {
+      const f = this.world.facilities;
+      this.waits.set(this.shared.slots.expectedWait.subarray(0, f.sharedCount), f.sharedFirst);
+    }
   }
 
   /**
@@ -480,12 +619,22 @@ export class CarePathway implements PartitionModel {
     // A mandatory first-contact rule closes the higher tiers to a first contact.
     const open = referred || (ep.flags[e] & GATE_LIFTED) !== 0 || !this.gatekept(r, kind);
     const highest = open ? TIER_COUNT : this.gate.highestFirstContactTier;
+    // A contract holder favours the team's facilities (the nearest of the village and township
+    // tiers: entries run by tier, then travel time); under 1+1+1 the nearest county and tertiary
+    // hospitals are the holder's own, open to a first contact and reimbursed as referred.
+    const holder = this.contracts.holds[r] === 1;
+    const bonus = holder ? this.contractBonus : 0;
+    const ownHospitals = holder && this.oneOneOne;
+    let seenTiers = 0;
     for (let j = 0; j < n; j++) {
       const i = first + j;
       const tier = c.tier[i];
       nests[j] = tier;
       const f = cat.facility[i];
-      if (tier <= aboveTier || tier > highest || f === excluded) {
+      const nearestOfTier = (seenTiers & (1 << tier)) === 0;
+      seenTiers |= 1 << tier;
+      const own = ownHospitals && nearestOfTier && (tier === COUNTY || tier === TERTIARY);
+      if (tier <= aboveTier || (tier > highest && !own) || f === excluded) {
         utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
@@ -494,10 +643,12 @@ export class CarePathway implements PartitionModel {
       // and the penalty when the facility is below the perceived need.
       const eb = i * ENTRY_STRIDE;
       const end = c.end[i * GROUP_COUNT * 5 + endBase];
-      let cost = episodeCost(entry, row, end, rowBase, visits, due[c.tier[end]], end === i ? unreferred : 0);
+      const priced = own ? 0 : unreferred;
+      let cost = episodeCost(entry, row, end, rowBase, visits, due[c.tier[end]], end === i ? priced : 0);
       let v = entry[eb] + entry[eb + 1] * severityWeight + c.waitPerDay * waits[f];
+      if (bonus > 0 && nearestOfTier && tier <= TOWNSHIP) v += bonus;
       if (end !== i) {
-        cost += row[(rowBase + tier) * ROW_STRIDE + unreferred] * entry[eb + 2];
+        cost += row[(rowBase + tier) * ROW_STRIDE + priced] * entry[eb + 2];
         v += c.belowNeed;
       }
       utility[j] = v + c.costPerYuan * cost;
@@ -551,7 +702,12 @@ export class CarePathway implements PartitionModel {
     const fac = w.facilities;
     const tier = fac.tier[f];
     const kind = ep.kind[e];
-    const capable = fac.capability[f * GROUP_COUNT + ep.group[e]] >= ep.need[e];
+    const capability = fac.capability[f * GROUP_COUNT + ep.group[e]];
+    let capable = capability >= ep.need[e];
+    if (!capable && ep.need[e] === capability + 1 && !w.kinds.emergency[kind] && this.kept(e, f, tier)) {
+      capable = true;
+      this.count(C.RETAINED + tier, t);
+    }
     let flags = ep.flags[e] & ~(ADMIT_PLANNED | CAPABLE_PLANNED | NO_BED_HERE);
     let los = 0;
     if (capable) {
@@ -593,10 +749,17 @@ export class CarePathway implements PartitionModel {
     const wantsBed = (flags & ADMIT_PLANNED) !== 0 && (flags & NO_BED_HERE) === 0;
     const maxBedWait = flags & BED_TRANSFERRED ? Number.POSITIVE_INFINITY : w.kinds.maxBedWaitDays[kind];
     const local = f - this.firstFacility;
+    // A contract holder's referral books the hospital's reserved slots first (priority referral).
+    const priority =
+      this.reservedShare > 0 &&
+      (flags & REFERRED) !== 0 &&
+      (tier === COUNTY || tier === TERTIARY) &&
+      this.contracts.holds[ep.resident[e]] === 1;
     if (local >= 0 && local < this.localCount) {
       let start = t;
       if (!emergency) {
-        const day = this.slots.book(local, t, maxSlotDelay);
+        let day = priority ? this.slots.book(this.localCount + local, t, maxSlotDelay) : -1;
+        if (day < 0) day = this.slots.book(local, t, maxSlotDelay);
         if (day < 0) {
           this.turnedAway(e, t);
           return;
@@ -610,8 +773,59 @@ export class CarePathway implements PartitionModel {
       ep.arrival[e] = t;
       ep.flags[e] |= AWAITING_SHARED;
       this.ledger.sharedRequests++;
-      this.outbox.post(t, emergency ? -1 : shared, maxSlotDelay, wantsBed ? shared : -1, los, maxBedWait, e);
+      this.outbox.post(
+        t,
+        emergency ? -1 : shared,
+        maxSlotDelay,
+        wantsBed ? shared : -1,
+        los,
+        maxBedWait,
+        e,
+        priority ? fac.sharedCount + shared : -1,
+      );
     }
+  }
+
+  /**
+   * Whether facility f keeps an episode needing one level more than its capability instead of
+   * referring it: when its payment makes referring cost it (a county medical community's global
+   * budget; capitation of a family doctor for a holder's chronic episode), or when the area's
+   * referral-out rate at its tier is over an enforced cap.
+   */
+  private kept(e: number, f: number, tier: number): boolean {
+    const w = this.world;
+    const s = w.scenario;
+    let p = 0;
+    const caps = s.referral.outCaps;
+    const cap =
+      tier === TOWNSHIP
+        ? caps.township
+        : tier === COUNTY
+          ? caps.county
+          : tier === TERTIARY
+            ? caps.tertiary
+            : null;
+    if (caps.enforce && cap !== null && this.yearReferred[tier] > cap * this.yearSeen[tier]) p = 1;
+    const alliance = w.alliances.allianceOf[f];
+    if (
+      tier === COUNTY &&
+      alliance >= 0 &&
+      w.alliances.kind[alliance] === COUNTY_COMMUNITY &&
+      s.alliances.countyCommunities.globalBudget
+    )
+      p = Math.max(p, s.payment.globalBudgetRetention);
+    const ep = this.episodes;
+    if (
+      tier === TOWNSHIP &&
+      s.payment.grassroots === "capitation" &&
+      w.kinds.usualSource[ep.kind[e]] &&
+      this.contracts.holds[ep.resident[e]] === 1
+    )
+      p = Math.max(p, s.payment.capitationRetention);
+    if (p <= 0) return false;
+    if (p >= 1) return true;
+    const id = this.residents.firstId + ep.resident[e];
+    return this.streams.block(id, PURPOSE_RETENTION, ep.serial[e], ep.step[e])[0] < p;
   }
 
   /** The admission uniform of this visit: once per episode, or per cycle for kinds admitted at every visit. */
@@ -653,7 +867,16 @@ export class CarePathway implements PartitionModel {
     const domestic = w.facilities.area[f] === this.index;
     this.count(C.OUTPATIENT + tier, start);
     this.count(C.OUTPATIENT_WAIT_DAYS + tier, start, start - arrival);
+    if (!(ep.seenTiers[e] & (1 << tier))) {
+      ep.seenTiers[e] |= 1 << tier;
+      this.count(C.EPISODES_SEEN_AT_TIER + tier, start);
+      this.yearSeen[tier]++;
+    }
     this.chargeVisit(e, f, tier, start);
+    if (tier <= TOWNSHIP && this.managedKind[ep.kind[e]]) {
+      const r = ep.resident[e];
+      if (this.managedVisits[r] < 255) this.managedVisits[r]++;
+    }
     if (this.rural) {
       this.count(C.COUNTY_RESIDENT_VISITS, start);
       if (domestic) this.count(C.COUNTY_RESIDENT_DOMESTIC_VISITS, start);
@@ -684,7 +907,11 @@ export class CarePathway implements PartitionModel {
         if (domestic) this.count(C.COUNTY_RESIDENT_DOMESTIC_ADMISSIONS, bedStart);
       }
       // Charged at the price the patient expected when choosing (same price factor).
-      const cost = los * w.kinds.pricePerDay[kind * TIER_COUNT + tier] * w.facilities.priceFactor[f];
+      const cost =
+        los *
+        w.kinds.pricePerDay[kind * TIER_COUNT + tier] *
+        w.facilities.priceFactor[f] *
+        stayCostFactor(w, tier);
       this.chargeStay(e, r, tier, cost, bedStart, false);
       this.fel.push(this.at(bedStart + los), DISCHARGE, e);
       return;
@@ -692,13 +919,31 @@ export class CarePathway implements PartitionModel {
     this.followUpOrEnd(e, start);
   }
 
-  /** Care reimbursed at the full rate: referred, an emergency (its referral filed later), or no penalties. */
+  /**
+   * Care reimbursed at the full rate: referred, an emergency (its referral filed later), no
+   * penalties, or (1+1+1) at one of the contract holder's own hospitals.
+   */
   private referredCare(e: number): boolean {
-    return (
-      (this.episodes.flags[e] & REFERRED) !== 0 ||
+    const ep = this.episodes;
+    if (
+      (ep.flags[e] & REFERRED) !== 0 ||
       !this.gate.penalties ||
-      this.world.kinds.emergency[this.episodes.kind[e]] === 1
-    );
+      this.world.kinds.emergency[ep.kind[e]] === 1
+    )
+      return true;
+    const r = ep.resident[e];
+    if (!this.oneOneOne || this.contracts.holds[r] !== 1) return false;
+    const f = ep.facility[e];
+    const tier = this.world.facilities.tier[f];
+    return (tier === COUNTY || tier === TERTIARY) && this.nearestOfTier(r, tier) === f;
+  }
+
+  /** The nearest facility of `tier` in resident r's choice set, or -1. */
+  private nearestOfTier(r: number, tier: number): number {
+    const cat = this.world.catchment;
+    for (let i = this.entries(r), end = this.entriesEnd(r); i < end; i++)
+      if (this.world.facilities.tier[cat.facility[i]] === tier) return cat.facility[i];
+    return -1;
   }
 
   /** The visit's price, split between the patient and the fund (within the fund's yearly cap). */
@@ -800,7 +1045,11 @@ export class CarePathway implements PartitionModel {
     }
     const kind = ep.kind[e];
     const mean =
-      ep.flags[e] & REHAB ? this.world.kinds.rehabInterval[kind] : this.world.kinds.intervalDays[kind];
+      ep.flags[e] & REHAB
+        ? this.world.kinds.rehabInterval[kind]
+        : ep.flags[e] & LONG_PRESCRIPTION
+          ? this.world.kinds.intervalDays[kind] * this.longPrescription
+          : this.world.kinds.intervalDays[kind];
     // Follow-up gaps use the four lanes of one block in turn: a block serves four visits.
     const gap = ep.gaps[e]++;
     const u = this.streams.block(
@@ -835,6 +1084,8 @@ export class CarePathway implements PartitionModel {
     const target =
       cat.facility[this.choiceTables.end[(from * GROUP_COUNT + ep.group[e]) * 5 + ep.need[e] - 1]];
     this.count(C.UPWARD_REFERRALS, t);
+    this.count(C.REFERRED_OUT_OF_TIER + tier, t);
+    this.yearReferred[tier]++;
     if (!(ep.flags[e] & REFERRED)) {
       ep.flags[e] |= REFERRED;
       this.count(C.UPWARD_REFERRED_EPISODES, t);
@@ -842,6 +1093,11 @@ export class CarePathway implements PartitionModel {
     const u = this.nextVisitBlock(e);
     const { compliance, delayDays } = w.scenario.referral;
     const next = u[2] < compliance ? target : this.choose(e, tier, NO_EXCLUSION, u[0], false);
+    const alliance = w.alliances.allianceOf[ep.facility[e]];
+    if (alliance >= 0) {
+      this.count(C.REFERRALS_FROM_MEMBERS, t);
+      if (inAlliance(w.alliances, alliance, next)) this.count(C.REFERRALS_INTO_ALLIANCE, t);
+    }
     ep.facility[e] = next;
     // A county hospital's referral out of the county (to the city or beyond; 县级医院转诊率).
     if (countyHospital && w.facilities.tier[next] > COUNTY) this.count(C.COUNTY_HOSPITAL_REFERRALS_OUT, t);

@@ -18,6 +18,8 @@ export const BED_TRANSFERRED = 256;
 export const NO_BED_HERE = 512;
 /** No first-contact facility would take the patient: the first-contact rule no longer binds. */
 export const GATE_LIFTED = 1024;
+/** A contract holder's chronic follow-ups on long prescriptions: fewer visits, further apart. */
+export const LONG_PRESCRIPTION = 2048;
 
 export class EpisodePool {
   resident = new Int32Array(0);
@@ -28,6 +30,8 @@ export class EpisodePool {
   flags = new Uint16Array(0);
   /** The need level the patient believes the episode has (drives the choice). */
   perceivedNeed = new Uint8Array(0);
+  /** Bit t set once the episode has been seen at a facility of tier t (referral-out rates by tier). */
+  seenTiers = new Uint8Array(0);
   visitsLeft = new Int32Array(0);
   facility = new Int32Array(0);
   step = new Uint32Array(0);
@@ -64,6 +68,7 @@ export class EpisodePool {
     }
     this.open++;
     this.flags[slot] = 0;
+    this.seenTiers[slot] = 0;
     this.step[slot] = 0;
     this.gaps[slot] = 0;
     return slot;
@@ -109,6 +114,7 @@ export class EpisodePool {
     this.group = grow(this.group, Uint8Array);
     this.flags = grow(this.flags, Uint16Array);
     this.perceivedNeed = grow(this.perceivedNeed, Uint8Array);
+    this.seenTiers = grow(this.seenTiers, Uint8Array);
     this.visitsLeft = grow(this.visitsLeft, Int32Array);
     this.facility = grow(this.facility, Int32Array);
     this.step = grow(this.step, Uint32Array);

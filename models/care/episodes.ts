@@ -65,6 +65,12 @@ export const EpisodeKindSchema = z
       .describe(
         "Returns to the resident's usual facility (with the probability choice.continuity) instead of choosing afresh: chronic follow-up.",
       ),
+    twoWeekIllness: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Counts as two-week illness (两周患病) in the first-contact target (Jiujiang 2016: ≥ 70% first seen at the grassroots): the acute, non-emergency illness of the National Health Services Survey.",
+      ),
     maxBedWaitDays: z
       .number()
       .min(0)
@@ -179,6 +185,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
       "NHSS 2013 two-week illness; scaled to NHFPC 2015 visit totals after self-care: 25–31% of two-week illnesses were self-treated in 2008 (Li, Rao & Ren, BMC Public Health 2012;12:995)",
     incidence: { ages: AGES, values: [5.1, 3.1, 2.1, 2.6, 3.0, 3.4, 3.7] },
     optOut: 1,
+    twoWeekIllness: true,
     severity: { min: 0, mode: 0.1, max: 0.4 },
     needLevel: [0.93, 0.07, 0, 0, 0],
     visits: { mean: 1.5, intervalDays: 3 },
@@ -191,6 +198,7 @@ export const DEFAULT_EPISODE_KINDS: EpisodeKindInput[] = [
     label: "Acute moderate illness",
     source: "Calibration guess; NHFPC 2015 admissions 15 per 100",
     incidence: { ages: AGES, values: [0.5, 0.3, 0.3, 0.45, 0.55, 0.65, 0.8] },
+    twoWeekIllness: true,
     severity: { min: 0.2, mode: 0.4, max: 0.8 },
     needLevel: [0.25, 0.45, 0.25, 0.05, 0],
     visits: { mean: 2.5, intervalDays: 5 },

@@ -56,7 +56,45 @@ export const DOWNWARD_DECLINED = DOWNWARD_PROPOSED + 1;
 export const DOWNWARD_NO_BED = DOWNWARD_DECLINED + 1;
 /** Step-down stays begun at the home centre after a downward referral. */
 export const STEP_DOWN_STAYS = DOWNWARD_NO_BED + 1;
-export const COUNTER_COUNT = STEP_DOWN_STAYS + 1;
+/**
+ * Stocks tallied on the last day of each year (and at the run's end), so a year's value is its
+ * December: residents, contract holders among them (all, urban, key populations, each group of
+ * CONTRACT_GROUPS), and holders at the year's enrolment and those who renewed.
+ */
+export const TALLY_RESIDENTS = STEP_DOWN_STAYS + 1;
+export const TALLY_HOLDERS = TALLY_RESIDENTS + 1;
+export const TALLY_URBAN_RESIDENTS = TALLY_HOLDERS + 1;
+export const TALLY_URBAN_HOLDERS = TALLY_URBAN_RESIDENTS + 1;
+export const TALLY_KEY_MEMBERS = TALLY_URBAN_HOLDERS + 1;
+export const TALLY_KEY_HOLDERS = TALLY_KEY_MEMBERS + 1;
+export const TALLY_RENEWAL_ELIGIBLE = TALLY_KEY_HOLDERS + 1;
+export const TALLY_RENEWED = TALLY_RENEWAL_ELIGIBLE + 1;
+export const CONTRACT_GROUP_COUNT = 9;
+export const TALLY_GROUP_MEMBERS = TALLY_RENEWED + 1; // + group
+export const TALLY_GROUP_HOLDERS = TALLY_GROUP_MEMBERS + CONTRACT_GROUP_COUNT; // + group
+/**
+ * Hypertension and diabetes patients, and those with at least four grassroots follow-up visits in
+ * the year (standardized management, 规范化管理), all and urban.
+ */
+export const TALLY_HTN_DM_PATIENTS = TALLY_GROUP_HOLDERS + CONTRACT_GROUP_COUNT;
+export const TALLY_HTN_DM_MANAGED = TALLY_HTN_DM_PATIENTS + 1;
+export const TALLY_URBAN_HTN_DM_PATIENTS = TALLY_HTN_DM_MANAGED + 1;
+export const TALLY_URBAN_HTN_DM_MANAGED = TALLY_URBAN_HTN_DM_PATIENTS + 1;
+/** Yuan of contract fees, + payer: 0 the fund, 1 public-health money, 2 the resident. */
+export const CONTRACT_FEES = TALLY_URBAN_HTN_DM_MANAGED + 1;
+/** First contacts of contract holders, + tier or OPT_OUT_SLOT (all kinds). */
+export const FIRST_CONTACT_HOLDERS = CONTRACT_FEES + 3;
+/** Episodes seen at a facility of each tier (once per tier), and those referred up from it. */
+export const EPISODES_SEEN_AT_TIER = FIRST_CONTACT_HOLDERS + FIRST_CONTACT_SLOTS; // + tier
+export const REFERRED_OUT_OF_TIER = EPISODES_SEEN_AT_TIER + TIER_COUNT; // + tier
+/** Episodes a facility kept one level beyond its capability instead of referring (payment, caps), + tier. */
+export const RETAINED = REFERRED_OUT_OF_TIER + TIER_COUNT;
+/** Referrals from alliance members, and those that went to a facility of the same alliance. */
+export const REFERRALS_FROM_MEMBERS = RETAINED + TIER_COUNT;
+export const REFERRALS_INTO_ALLIANCE = REFERRALS_FROM_MEMBERS + 1;
+/** Emergencies taken first to a hospital that could not treat them (no green channel). */
+export const EMERGENCIES_NEAREST = REFERRALS_INTO_ALLIANCE + 1;
+export const COUNTER_COUNT = EMERGENCIES_NEAREST + 1;
 
 /** Episode outcomes: every episode ends in exactly one (or is still open when the run stops). */
 export const OUTCOME_NAMES = ["treatedOutpatient", "treatedInpatient", "optedOut"] as const;

@@ -5,6 +5,7 @@ import type {
   TargetScore,
   YearSummary,
 } from "../../reports/metrics-schema.ts";
+import { CONTRACT_GROUPS } from "../policy/contracting.ts";
 import { dayOfDate } from "../policy/timeline.ts";
 import { SCHEME_NAMES } from "../population/population.ts";
 import { marginalRows, type PopulationMarginals } from "../population/population-marginals.ts";
@@ -117,6 +118,14 @@ export function buildMetrics(
   let referralOnly = 0;
   for (let t = 0; t < TIER_NAMES.length; t++) referralOnly += sumRange(C.VISITS_ENDING_IN_REFERRAL + t);
   const admissionsByTier = byTier((t) => rates.reduce((s, r) => s + r.admissions[t], 0) / R);
+  const sumBefore = (c: number) => mean((r) => total(r.counters, c, from - 12, from));
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  // First contacts where care was sought, by tier: all, contract holders', two-week illness.
+  const firstAt = (k: number, t: number) => sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + t);
+  const allFirst = TIER_NAMES.map((_, t) => kindIds.reduce((s, _id, k) => s + firstAt(k, t), 0));
+  const holderFirst = TIER_NAMES.map((_, t) => sumRange(C.FIRST_CONTACT_HOLDERS + t));
+  const twoWeekKinds = scenario.episodes.kinds.flatMap((k, i) => (k.twoWeekIllness ? [i] : []));
+  const twoWeekFirst = TIER_NAMES.map((_, t) => twoWeekKinds.reduce((s, k) => s + firstAt(k, t), 0));
   const fundAt = (t: number) => sumRange(C.FUND_OUTPATIENT + t) + sumRange(C.FUND_INPATIENT + t);
   const fundAll = TIER_NAMES.reduce((s, _, t) => s + fundAt(t), 0);
   const oopAll = TIER_NAMES.reduce(
@@ -188,6 +197,51 @@ export function buildMetrics(
     ),
     downwardBlockedByBeds: sumRange(C.DOWNWARD_NO_BED),
     stepDownStays: sumRange(C.STEP_DOWN_STAYS),
+    retainedByTier: byTier((t) => sumRange(C.RETAINED + t)),
+    referralsIntoAllianceShare: ratio(
+      sumRange(C.REFERRALS_INTO_ALLIANCE),
+      sumRange(C.REFERRALS_FROM_MEMBERS),
+    ),
+    emergenciesWithoutGreenChannel: ratio(
+      sumRange(C.EMERGENCIES_NEAREST),
+      scenario.episodes.kinds.reduce(
+        (s, k, i) => (k.emergency ? s + sumRange(C.EPISODES_STARTED + i) : s),
+        0,
+      ),
+    ),
+    downwardReferralGrowth:
+      years >= 2 ? ratio(sumRange(C.DOWNWARD_REFERRALS), sumBefore(C.DOWNWARD_REFERRALS)) - 1 : null,
+    referralOutRateByTier: byTier((t) =>
+      ratio(sumRange(C.REFERRED_OUT_OF_TIER + t), sumRange(C.EPISODES_SEEN_AT_TIER + t)),
+    ),
+    contractCoverage: ratio(sumRange(C.TALLY_HOLDERS), sumRange(C.TALLY_RESIDENTS)),
+    contractCoverageUrban: ratio(sumRange(C.TALLY_URBAN_HOLDERS), sumRange(C.TALLY_URBAN_RESIDENTS)),
+    contractCoverageKeyPopulations: ratio(sumRange(C.TALLY_KEY_HOLDERS), sumRange(C.TALLY_KEY_MEMBERS)),
+    contractCoverageByGroup: Object.fromEntries(
+      CONTRACT_GROUPS.map((g, i) => [
+        g,
+        ratio(sumRange(C.TALLY_GROUP_HOLDERS + i), sumRange(C.TALLY_GROUP_MEMBERS + i)),
+      ]),
+    ),
+    contractRenewalRate: ratio(sumRange(C.TALLY_RENEWED), sumRange(C.TALLY_RENEWAL_ELIGIBLE)),
+    contractFeesPerCapita: ratio(
+      sumRange(C.CONTRACT_FEES) + sumRange(C.CONTRACT_FEES + 1) + sumRange(C.CONTRACT_FEES + 2),
+      population,
+    ),
+    grassrootsFirstContactHolders: ratio(holderFirst[VILLAGE] + holderFirst[TOWNSHIP], sum(holderFirst)),
+    grassrootsFirstContactNonHolders: ratio(
+      allFirst[VILLAGE] + allFirst[TOWNSHIP] - holderFirst[VILLAGE] - holderFirst[TOWNSHIP],
+      sum(allFirst) - sum(holderFirst),
+    ),
+    twoWeekIllnessGrassrootsFirstContact: ratio(
+      twoWeekFirst[VILLAGE] + twoWeekFirst[TOWNSHIP],
+      sum(twoWeekFirst),
+    ),
+    htnDmStandardizedManagement: ratio(sumRange(C.TALLY_HTN_DM_MANAGED), sumRange(C.TALLY_HTN_DM_PATIENTS)),
+    htnDmStandardizedManagementUrban: ratio(
+      sumRange(C.TALLY_URBAN_HTN_DM_MANAGED),
+      sumRange(C.TALLY_URBAN_HTN_DM_PATIENTS),
+    ),
     episodes: {
       started: kindIds.reduce((s, _, k) => s + sumRange(C.EPISODES_STARTED + k), 0),
       byOutcome: {

@@ -122,6 +122,66 @@ export const ContractingSchema = z
       .describe(
         "Who signs within the coverage targets: odds ratios that multiply together on the odds of holding a contract. With the defaults and no group targets, ≈ 29% of key populations hold a contract on the default population at coverage.all 0.222, below the 38.8% reported for the end of 2016: set group targets to match it.",
       ),
+    effects: z
+      .object({
+        firstContactBonus: z
+          .number()
+          .min(0)
+          .max(10)
+          .default(0.6)
+          .describe(
+            "Utility added, in a contract holder's choices, to the contracted team's facilities: the home village clinic or community station and the home township or community centre. Default 0.6, a calibration parameter set so that holders make about 1.6 times the odds of a grassroots first contact that non-holders make (measured, test/contracting-effects.test.ts), near the reported effects: a usual primary-care provider cut self-referral to the county hospital, OR 0.58 (Feng D et al., BMC Health Serv Res 2017;17:778); signing lowered the level of the first facility visited by 0.54 levels in rural Shandong (difference in differences, BMC Geriatrics 2024, doi:10.1186/s12877-024-05336-z).",
+          ),
+        reservedSlotShare: share
+          .default(0)
+          .describe(
+            "Share of each county and tertiary hospital's daily outpatient slots (号源) reserved for referrals of contract holders (priority referral, 国医改办发〔2016〕1号): a referred holder books them first, then the open slots; unused reserved slots are lost. Default 0, the 2015 status quo.",
+          ),
+        longPrescriptionFactor: z
+          .number()
+          .min(1)
+          .max(6)
+          .default(1)
+          .describe(
+            "Long or continuous prescriptions (长处方) for holders' chronic follow-ups: each visit covers this many times the usual days, so follow-up visits are this many times fewer and as many times further apart (2: an 8-week supply instead of 4). Default 1, the 2015 status quo (none); no study found gives the visit reduction, so set it from the prescription length.",
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe("What holding a contract changes in behaviour."),
+    fee: z
+      .object({
+        yuanPerYear: z
+          .number()
+          .min(0)
+          .max(10_000)
+          .default(120)
+          .describe(
+            "Contract fee per holder per year (签约服务费). Default 120: Shanghai's insurance paid community centres 10 yuan a month per contracted resident from 2012 (Wu & Shi, 中国全科医学 2013).",
+          ),
+        fundShare: share
+          .default(0.7)
+          .describe(
+            "Share paid by the insurance fund (assumed split; the guideline names fund, public-health money and the resident).",
+          ),
+        publicHealthShare: share
+          .default(0.3)
+          .describe("Share paid from basic public-health money (assumed)."),
+      })
+      .strict()
+      .prefault({})
+      .refine((f) => f.fundShare + f.publicHealthShare <= 1 + 1e-9, {
+        message: "fundShare + publicHealthShare must be at most 1 (the resident pays the rest)",
+      })
+      .describe(
+        "The contract fee and who pays it (the resident pays what the fund and public-health money do not).",
+      ),
+    model: z
+      .enum(["standard", "1+1+1"])
+      .default("standard")
+      .describe(
+        "standard: a contract with the home grassroots team; 1+1+1 (Shanghai): the holder also names a district (county-tier) hospital and a city (tertiary) hospital, the nearest of each, and care at these three is reimbursed as referred (insurance steering).",
+      ),
   })
   .strict();
 export type ContractingParams = z.infer<typeof ContractingSchema>;

@@ -59,13 +59,56 @@ export const ReferralSchema = z
       .strict()
       .prefault({})
       .describe("Gatekeeping: how far the first-contact rule binds."),
+    greenChannelShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.57)
+      .describe(
+        "Share of emergencies taken straight to a hospital able to treat them (green channels for chest pain, stroke, trauma); the others go to the nearest hospital of county tier or above, which treats or refers on at once. Default 0.57: 43.3% of heart-attack patients of the CCC-ACS project reached a PCI hospital as transfers from one that could not do PCI (Hu D et al., Front Cardiovasc Med 2022, doi:10.3389/fcvm.2022.1064690).",
+      ),
+    outCaps: z
+      .object({
+        township: z
+          .number()
+          .min(0)
+          .max(1)
+          .nullable()
+          .default(null)
+          .describe(
+            "Cap on township and community centres' referral-out rate (Jiujiang 2016: 55% for central township centres).",
+          ),
+        county: z
+          .number()
+          .min(0)
+          .max(1)
+          .nullable()
+          .default(null)
+          .describe("Cap on county and city secondary hospitals' referral-out rate (Jiujiang 2016: 10%)."),
+        tertiary: z
+          .number()
+          .min(0)
+          .max(1)
+          .nullable()
+          .default(null)
+          .describe("Cap on tertiary hospitals' referral-out rate (Jiujiang 2016: 5% out of the city)."),
+        enforce: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Enforced: while an area's referral-out rate at a tier this year exceeds its cap, that tier's facilities keep episodes needing one level more than their capability instead of referring them (an area quota, as in Qinghai's referral quotas per area and level). Not enforced (default): the rates are measured and scored only.",
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe("Referral-out caps by tier (referrals up ÷ episodes seen at the tier; null: none)."),
     downward: z
       .number()
       .min(0)
       .max(1)
       .default(0.35)
       .describe(
-        "Probability that post-acute rehabilitation after a hospital stay is referred down to the grassroots.",
+        "Probability that the discharging county or tertiary hospital proposes to refer post-acute rehabilitation down to the patient's home township or community centre (the provider's side). The patient accepts by a binary logit between the centre and the hospital on the choice model's terms (tier constant, travel, quality at low acuity, out-of-pocket cost of the rehabilitation visits and of any step-down stay with its deductible), and a step-down stay also needs a free bed at the centre.",
       ),
   })
   .strict();

@@ -6,7 +6,8 @@ import { DAYS_PER_YEAR, MONTH_OF_DAY_OF_YEAR } from "../outcomes/counters.ts";
  * (`timeline: [{ date: 2016-01-01, set: { "insurance.schemes.resident.outpatient.gaps.county": 15 } }]`).
  * Each `set` uses the paths of `--set`; a change holds from its date on, on top of the earlier
  * ones. Only fields that can change during a run may be set: policy (insurance, choice, referral,
- * alliances: membership and its effects only touch capability, quality and referral routes), what
+ * alliances: membership and its effects only touch capability, quality and referral routes;
+ * contracting: coverage changes enrol residents from the date on), what
  * facilities offer (capability, perceived quality, prices, outpatient slots) and how
  * episodes are treated and paid. The region, its population and its staffing, and who falls ill,
  * are fixed for a run.
@@ -44,6 +45,8 @@ const CHANGEABLE: readonly RegExp[] = [
   /^choice(\.|$)/,
   /^referral(\.|$)/,
   /^alliances(\.|$)/,
+  /^contracting(\.|$)/,
+  /^payment(\.|$)/,
   new RegExp(`^facilities\\.(${TYPES})\\.(${FACILITY_FIELDS})(\\.|$)`),
   /^facilities\.workingDaysPerYear$/,
   new RegExp(`^episodes\\.kinds\\.[^.]+\\.(${KIND_FIELDS})(\\.|$)`),
@@ -52,7 +55,7 @@ const CHANGEABLE: readonly RegExp[] = [
 /** Why a path cannot change during a run, or undefined when it can. */
 export function unchangeableReason(path: string): string | undefined {
   if (CHANGEABLE.some((re) => re.test(path))) return undefined;
-  return "cannot change during a run: a timeline may set insurance.*, choice.*, referral.*, alliances.*, facilities.<type>.{slotsPerDoctorDay, capability, quality, priceFactor}, facilities.workingDaysPerYear and episodes.kinds.<id>.{admission, lengthOfStayDays, price, rehab, optOut, usualSource, maxBedWaitDays, severity, needLevel, visits}";
+  return "cannot change during a run: a timeline may set insurance.*, choice.*, referral.*, alliances.*, contracting.*, payment.*, facilities.<type>.{slotsPerDoctorDay, capability, quality, priceFactor}, facilities.workingDaysPerYear and episodes.kinds.<id>.{admission, lengthOfStayDays, price, rehab, optOut, usualSource, maxBedWaitDays, severity, needLevel, visits}";
 }
 
 const DAYS_BEFORE_MONTH = (() => {

@@ -55,7 +55,7 @@ export const ChoiceSchema = z
       .max(1)
       .default(0.1)
       .describe("Share of the quality weight that applies even at zero severity."),
-    tierConstant: byTierSchema(z.number(), [1, 0.3, 0, 0.3, -1.5]).describe(
+    tierConstant: byTierSchema(z.number(), [0.8, 0.15, 0, 0.3, -1.5]).describe(
       "Alternative-specific constants (habit, convenience beyond travel): calibration parameters.",
     ),
     nestSimilarity: z

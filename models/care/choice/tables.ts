@@ -1,5 +1,6 @@
 import { inAlliance } from "../../policy/alliances.ts";
 import { kindSchemeTier, SCHEME_COUNT } from "../../policy/insurance.ts";
+import { stayCostFactor } from "../../policy/payment.ts";
 import { byTierArray } from "../../supply/by-tier.ts";
 import { OUT_OF_REGION, TIER_COUNT } from "../../supply/tiers.ts";
 import type { World } from "../../world.ts";
@@ -72,7 +73,7 @@ function buildChoiceTables(w: World): ChoiceTables {
         const at = kst * ROW_STRIDE;
         row[at] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.outpatientRate[kst]);
         row[at + 1] = w.kinds.admission[kt];
-        row[at + 2] = w.kinds.lengthOfStay[kt] * w.kinds.pricePerDay[kt];
+        row[at + 2] = w.kinds.lengthOfStay[kt] * w.kinds.pricePerDay[kt] * stayCostFactor(w, tier);
         row[at + 3] = w.insurance.deductible[st];
         row[at + 4] = 1 - w.insurance.inpatientRate[kst];
         row[at + 5] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.unreferredOutpatientRate[kst]);

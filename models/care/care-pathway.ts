@@ -45,7 +45,6 @@ import {
   CAPABLE_PLANNED,
   EpisodePool,
   GATE_LIFTED,
-  LONG_PRESCRIPTION,
   NO_BED_HERE,
   REFERRED,
   REHAB,
@@ -219,7 +218,18 @@ export class CarePathway implements PartitionModel {
 
   /** Total onset rate of resident r (episodes per year), converted to per day. */
   private onsetTotal(r: number, K: number): number {
-    return this.world.kinds.onsetCumulative[((this.hot[4 * r + 1] & 0xffff) + 1) * K - 1] / C.DAYS_PER_YEAR;
+    return this.onsetTable(r)[((this.hot[4 * r + 1] & 0xffff) + 1) * K - 1] / C.DAYS_PER_YEAR;
+  }
+
+  /**
+   * The cumulative onset rates that apply to resident r: a contract holder on long prescriptions
+   * comes for chronic follow-up as many times less often (each visit covers that many times the
+   * days), so the follow-up kinds' rates are divided by the factor for holders.
+   */
+  private onsetTable(r: number): Float64Array {
+    return this.longPrescription > 1 && this.contracts.holds[r] === 1
+      ? holderOnsetTable(this.world, this.longPrescription)
+      : this.world.kinds.onsetCumulative;
   }
 
   /** Word 1 of the packed record: the onset-table row | the insurance scheme << 16. */
@@ -426,20 +436,16 @@ export class CarePathway implements PartitionModel {
     const serial = hot[4 * r];
     const o = streams.block(id, PURPOSE_ONSET, serial, 0);
     const onsetRow = (hot[4 * r + 1] & 0xffff) * K;
-    const kind = pickCumulative(o[1], kinds.onsetCumulative, onsetRow, K);
+    const cumulative = this.onsetTable(r);
+    const kind = pickCumulative(o[1], cumulative, onsetRow, K);
     const uChoice = o[2];
     const uSeverity = o[3];
     // Where o[1] fell inside the kind's interval is itself uniform and independent of the kind:
     // it draws the need, and where it fell inside the need's interval, the perceived need.
     // (Read before the next block: `streams.block` reuses one buffer.)
-    const uNeed = residual(
-      o[1] * kinds.onsetCumulative[onsetRow + K - 1],
-      kinds.onsetCumulative,
-      onsetRow,
-      kind,
-    );
+    const uNeed = residual(o[1] * cumulative[onsetRow + K - 1], cumulative, onsetRow, kind);
     hot[4 * r] = serial + 1;
-    this.fel.push(t + exponential(o[0], C.DAYS_PER_YEAR / kinds.onsetCumulative[onsetRow + K - 1]), ONSET, r);
+    this.fel.push(t + exponential(o[0], C.DAYS_PER_YEAR / cumulative[onsetRow + K - 1]), ONSET, r);
 
     const ep = this.episodes;
     const e = ep.allocate();
@@ -507,13 +513,7 @@ export class CarePathway implements PartitionModel {
     // The episode's course, drawn only for episodes that seek care (nothing has drawn since
     // `traits`: choosing draws no block).
     const u = traits ?? streams.block(id, PURPOSE_EPISODE, serial, 0);
-    let visits = kinds.visitsMean[kind];
-    if (holder && kinds.usualSource[kind] && this.longPrescription > 1) {
-      // Each visit covers longPrescription times the days: as many times fewer visits.
-      visits /= this.longPrescription;
-      ep.flags[e] |= LONG_PRESCRIPTION;
-    }
-    ep.visitsLeft[e] = 1 + geometric(u[1], visits > 1 ? visits - 1 : 0);
+    ep.visitsLeft[e] = 1 + geometric(u[1], kinds.visitsMean[kind] - 1);
     ep.admissionDraw[e] = u[2];
     ep.stayDraw[e] = u[3];
     const fac = this.world.facilities;
@@ -1045,11 +1045,7 @@ export class CarePathway implements PartitionModel {
     }
     const kind = ep.kind[e];
     const mean =
-      ep.flags[e] & REHAB
-        ? this.world.kinds.rehabInterval[kind]
-        : ep.flags[e] & LONG_PRESCRIPTION
-          ? this.world.kinds.intervalDays[kind] * this.longPrescription
-          : this.world.kinds.intervalDays[kind];
+      ep.flags[e] & REHAB ? this.world.kinds.rehabInterval[kind] : this.world.kinds.intervalDays[kind];
     // Follow-up gaps use the four lanes of one block in turn: a block serves four visits.
     const gap = ep.gaps[e]++;
     const u = this.streams.block(
@@ -1288,4 +1284,27 @@ export function triangular(u: number, min: number, mode: number, max: number): n
   return u < cut
     ? min + Math.sqrt(u * (max - min) * (mode - min))
     : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+}
+
+const holderTables = new WeakMap<World, Float64Array>();
+
+/** The world's cumulative onset table with the chronic follow-up kinds' rates divided by `factor`. */
+function holderOnsetTable(world: World, factor: number): Float64Array {
+  let table = holderTables.get(world);
+  if (!table) {
+    const kinds = world.kinds;
+    const K = kinds.count;
+    const source = kinds.onsetCumulative;
+    table = new Float64Array(source.length);
+    for (let row = 0; row < source.length; row += K) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) {
+        const rate = source[row + k] - (k > 0 ? source[row + k - 1] : 0);
+        acc += kinds.usualSource[k] ? rate / factor : rate;
+        table[row + k] = acc;
+      }
+    }
+    holderTables.set(world, table);
+  }
+  return table;
 }

@@ -18,8 +18,6 @@ export const BED_TRANSFERRED = 256;
 export const NO_BED_HERE = 512;
 /** No first-contact facility would take the patient: the first-contact rule no longer binds. */
 export const GATE_LIFTED = 1024;
-/** A contract holder's chronic follow-ups on long prescriptions: fewer visits, further apart. */
-export const LONG_PRESCRIPTION = 2048;
 
 export class EpisodePool {
   resident = new Int32Array(0);

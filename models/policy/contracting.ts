@@ -143,7 +143,7 @@ export const ContractingSchema = z
           .max(6)
           .default(1)
           .describe(
-            "Long or continuous prescriptions (长处方) for holders' chronic follow-ups: each visit covers this many times the usual days, so follow-up visits are this many times fewer and as many times further apart (2: an 8-week supply instead of 4). Default 1, the 2015 status quo (none); no study found gives the visit reduction, so set it from the prescription length.",
+            "Long or continuous prescriptions (长处方) for holders' chronic follow-ups: each visit covers this many times the usual days, so holders come for chronic follow-up this many times less often (the follow-up kinds' onset rates are divided by it; 2: an 8-week supply instead of 4). Default 1, the 2015 status quo (none); no study found gives the visit reduction, so set it from the prescription length.",
           ),
       })
       .strict()

@@ -2,7 +2,14 @@ import type { TargetScore, YearSummary } from "./metrics-schema.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 
 /** How a metric's value is stored and shown. */
-export type MetricUnit = "fraction" | "count" | "perPersonYear" | "per100" | "per1000" | "perDoctorDay";
+export type MetricUnit =
+  | "fraction"
+  | "count"
+  | "perPersonYear"
+  | "per100"
+  | "per1000"
+  | "per10000"
+  | "perDoctorDay";
 
 export interface HeadlineMetric {
   key: keyof YearSummary & string;
@@ -129,6 +136,8 @@ const NON_FRACTION_UNITS: ReadonlyMap<string, MetricUnit> = new Map<string, Metr
   ["visitsPerDoctorDayByTier.township", "perDoctorDay"],
   ["visitsPerDoctorDayByTier.county", "perDoctorDay"],
   ["visitsPerDoctorDayByTier.tertiary", "perDoctorDay"],
+  ["region.gpsPer10k", "per10000"],
+  ["downwardReferralGrowth", "fraction"],
 ]);
 
 /**
@@ -151,6 +160,7 @@ export function formatInUnit(value: number, unit: MetricUnit): string {
     case "perDoctorDay":
       return formatDecimal(value, 1);
     case "per1000":
+    case "per10000":
       return formatDecimal(value, 2);
   }
 }

@@ -15,6 +15,27 @@ describe("targets", () => {
   });
 });
 
+describe("the target catalogue", () => {
+  it("scores every target of the catalogue on a metric a two-year run computes", async () => {
+    const s = ScenarioSchema.parse({
+      run: { population: 20_000, years: 2 },
+      targets: TARGET_CATALOGUE.map((t) => t.id),
+    });
+    const { metrics } = await runScenario(s, { threads: 1 });
+    expect(metrics.targets).toHaveLength(TARGET_CATALOGUE.length);
+    for (const t of metrics.targets) {
+      expect(Number.isFinite(t.value), t.id).toBe(true);
+      expect(t.met, t.id).toBe(scoreTarget(TARGET_CATALOGUE.find((d) => d.id === t.id)!, t.value));
+    }
+    // Values read from the inputs: the region's GPs, and contract coverage at its default 22.2%.
+    const gps = metrics.targets.find((t) => t.id === "gps-per-10k-2017-national");
+    expect(gps?.value).toBe(metrics.region.gpsPer10k);
+    const urban = metrics.targets.find((t) => t.id === "urban-contract-coverage-2017-national");
+    expect(urban?.value).toBeGreaterThan(0.15);
+    expect(urban?.met).toBe(false);
+  }, 60_000);
+});
+
 describe("county hospital referral-out rate", () => {
   it("counts the hospitals of rural counties only: a city of districts has none", async () => {
     const s = ScenarioSchema.parse({

@@ -267,7 +267,9 @@ export function buildMetrics(
   const targets: TargetScore[] = scenario.targets.map((id) => {
     const def = TARGET_CATALOGUE.find((t) => t.id === id);
     if (!def) throw new Error(`unknown target ${id}`);
-    const value = summary[def.metric];
+    const value = def.metric.startsWith("region.")
+      ? Number((supply.region as unknown as Record<string, unknown>)[def.metric.slice("region.".length)])
+      : metricValue(summary, def.metric);
     return { ...def, value, met: scoreTarget(def, value) };
   });
 

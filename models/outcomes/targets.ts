@@ -2,13 +2,15 @@ import { z } from "zod";
 
 /**
  * Policy targets that runs are scored against (the targets of the policy documents). Each scenario lists the
- * targets of its own source; a target names the summary metric it is scored on.
+ * targets of its own source; a target names the summary metric it is scored on. Targets whose
+ * wording the model cannot reproduce exactly say how they are read.
  */
 export interface TargetDefinition {
   id: string;
   description: string;
   source: string;
-  metric: "grassrootsShare" | "countyDomesticRate" | "countyHospitalReferralOutRate";
+  /** Dotted path of the summary metric it is scored on; "region." paths read the region's supply. */
+  metric: string;
   comparator: ">=" | "<=";
   target: number;
   /**
@@ -62,6 +64,118 @@ export const TARGET_CATALOGUE: readonly TargetDefinition[] = [
     comparator: "<=",
     target: 0.1,
   },
+  {
+    id: "township-referral-out-2017-jiujiang",
+    description:
+      "Central township centres' referral-out rate ≤ 55% by 2017 (read as all township and community centres: referrals up ÷ episodes seen)",
+    source: "Jiujiang work plan 2016",
+    metric: "referralOutRateByTier.township",
+    comparator: "<=",
+    target: 0.55,
+  },
+  {
+    id: "secondary-referral-out-2017-jiujiang",
+    description: "Secondary hospitals' referral-out rate ≤ 10% by 2017 (county-tier hospitals)",
+    source: "Jiujiang work plan 2016",
+    metric: "referralOutRateByTier.county",
+    comparator: "<=",
+    target: 0.1,
+  },
+  {
+    id: "tertiary-referral-out-2017-jiujiang",
+    description:
+      "Tertiary hospitals' out-of-city referral rate ≤ 5% by 2017 (referrals up from tertiary hospitals ÷ episodes they saw)",
+    source: "Jiujiang work plan 2016",
+    metric: "referralOutRateByTier.tertiary",
+    comparator: "<=",
+    target: 0.05,
+  },
+  {
+    id: "urban-contract-coverage-2017-national",
+    description: "Family-doctor contract coverage of urban residents ≥ 30% by 2017",
+    source: "国医改办发〔2016〕1号 (national family-doctor guideline 2016); Jiujiang work plan 2016",
+    metric: "contractCoverageUrban",
+    comparator: ">=",
+    target: 0.3,
+  },
+  {
+    id: "key-population-contract-coverage-2017-jiujiang",
+    description: "Contract coverage of key populations ≥ 60% by 2017",
+    source: "Jiujiang work plan 2016; 国医改办发〔2016〕1号",
+    metric: "contractCoverageKeyPopulations",
+    comparator: ">=",
+    target: 0.6,
+  },
+  {
+    id: "key-population-contract-coverage-2020-xiacheng",
+    description: "Contract coverage of key populations ≥ 60% by end 2020",
+    source: "Xiacheng 下政办发〔2018〕56号",
+    metric: "contractCoverageKeyPopulations",
+    comparator: ">=",
+    target: 0.6,
+  },
+  {
+    id: "contract-renewal-2017-jiujiang",
+    description: "Contract renewal ≥ 85% by 2017",
+    source: "Jiujiang work plan 2016",
+    metric: "contractRenewalRate",
+    comparator: ">=",
+    target: 0.85,
+  },
+  {
+    id: "two-week-illness-first-contact-2017-jiujiang",
+    description:
+      "First contact at the grassroots for two-week illness ≥ 70% by 2017 (episodes that sought care)",
+    source: "Jiujiang work plan 2016",
+    metric: "twoWeekIllnessGrassrootsFirstContact",
+    comparator: ">=",
+    target: 0.7,
+  },
+  {
+    id: "downward-referral-growth-2017-national",
+    description: "Downward referrals grow ≥ 10% a year (the summary year over the year before)",
+    source:
+      "National pilot assessment standard 2015 (NHFPC tiered-care briefing 2015); Jiujiang work plan 2016",
+    metric: "downwardReferralGrowth",
+    comparator: ">=",
+    target: 0.1,
+  },
+  {
+    id: "htn-dm-management-2017-national",
+    description:
+      "Standardized management of urban hypertension and diabetes patients ≥ 40% by 2017 (≥ 4 grassroots follow-ups in the year)",
+    source:
+      "National pilot assessment standard 2015 (NHFPC tiered-care briefing 2015); Jiujiang work plan 2016",
+    metric: "htnDmStandardizedManagementUrban",
+    comparator: ">=",
+    target: 0.4,
+  },
+  {
+    id: "gps-per-10k-2017-national",
+    description: "General practitioners per 10,000 residents ≥ 2 by 2017",
+    source:
+      "National pilot assessment standard 2015 (NHFPC tiered-care briefing 2015); Jiujiang work plan 2016",
+    metric: "region.gpsPer10k",
+    comparator: ">=",
+    target: 2,
+  },
+  {
+    id: "gps-per-10k-2020-xiacheng",
+    description: "General practitioners per 10,000 residents ≥ 5 by 2020",
+    source: "Xiacheng 下政办发〔2018〕56号",
+    metric: "region.gpsPer10k",
+    comparator: ">=",
+    target: 5,
+  },
+  {
+    id: "alliance-referrals-2020-xiacheng",
+    description:
+      "Referrals into city alliance hospitals ≥ 50% of registered referrals by end 2020 (read as referrals from alliance members that stay in their alliance)",
+    source: "Xiacheng 下政办发〔2018〕56号",
+    metric: "referralsIntoAllianceShare",
+    comparator: ">=",
+    target: 0.5,
+  },
 ];
 
 const ids = TARGET_CATALOGUE.map((t) => t.id) as [string, ...string[]];
@@ -72,6 +186,10 @@ export const TargetsSchema = z
     "grassroots-share-2017-national",
     "county-domestic-2017-national",
     "county-referral-out-2015-wenzhou",
+    "urban-contract-coverage-2017-national",
+    "htn-dm-management-2017-national",
+    "gps-per-10k-2017-national",
+    "downward-referral-growth-2017-national",
   ])
   .describe("Targets to score this scenario against (ids of the target catalogue).");
 

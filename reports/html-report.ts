@@ -336,6 +336,85 @@ function capacityTable(m: RunMetrics): string {
   ].join("\n");
 }
 
+function costTable(m: RunMetrics): string {
+  const { summary } = m;
+  const header = [
+    cell("Tier"),
+    cell("Out of pocket per visit (yuan)", "num"),
+    cell("Out of pocket per stay (yuan)", "num"),
+    cell("Fund per resident-year (yuan)", "num"),
+    cell("Share of fund spending", "num"),
+    cell("Referral-out rate", "num"),
+  ];
+  const rows = TIERS.map((tier) =>
+    row([
+      cell(TIER_LABELS[tier]),
+      cell(formatDecimal(summary.outOfPocketPerVisitByTier[tier], 1), "num"),
+      cell(tier === "village" ? "" : formatDecimal(summary.outOfPocketPerStayByTier[tier], 0), "num"),
+      cell(formatDecimal(summary.fundPerCapitaByTier[tier], 1), "num"),
+      cell(formatPercent(summary.fundShareByTier[tier]), "num"),
+      cell(formatPercent(summary.referralOutRateByTier[tier]), "num"),
+    ]),
+  );
+  const schemes = Object.keys(summary.fundPerCapitaByScheme)
+    .map(
+      (s) =>
+        `${escapeHtml(s)} ${formatDecimal(summary.fundPerCapitaByScheme[s], 0)} / ${formatDecimal(summary.outOfPocketPerCapitaByScheme[s], 0)}`,
+    )
+    .join(" · ");
+  return [
+    note(
+      `What care cost in ${escapeHtml(summary.label)}, and who paid. <em>Out of pocket</em>: what patients paid after reimbursement, deductibles and caps. <em>Fund per resident-year</em>: what the insurance fund paid at the tier ÷ residents. <em>Referral-out rate</em>: referrals up from the tier ÷ episodes seen there. Patients paid ${formatPercent(summary.outOfPocketShare)} of all that care cost; the fund spent ${formatCount(summary.fundSpendingRegion)} yuan in the region. By scheme, fund / out of pocket per resident-year (yuan, all residents as denominator): ${schemes}.`,
+    ),
+    table("costs", header, rows),
+  ].join("\n");
+}
+
+function contractTable(m: RunMetrics): string {
+  const s = m.summary;
+  const header = [cell("Measure"), cell("Value", "num")];
+  const entries: [string, string][] = [
+    ["Contract coverage, all residents", formatPercent(s.contractCoverage)],
+    ["Contract coverage, urban residents", formatPercent(s.contractCoverageUrban)],
+    ["Contract coverage, key populations", formatPercent(s.contractCoverageKeyPopulations)],
+    ...Object.entries(s.contractCoverageByGroup).map(([g, v]): [string, string] => [
+      `Contract coverage, ${g}`,
+      formatPercent(v),
+    ]),
+    ["Contract renewal", formatPercent(s.contractRenewalRate)],
+    ["Contract fees per resident-year (yuan)", formatDecimal(s.contractFeesPerCapita, 1)],
+    ["Grassroots first contact, contract holders", formatPercent(s.grassrootsFirstContactHolders)],
+    ["Grassroots first contact, others", formatPercent(s.grassrootsFirstContactNonHolders)],
+    ["Two-week illness first seen at the grassroots", formatPercent(s.twoWeekIllnessGrassrootsFirstContact)],
+    ["Hypertension and diabetes under standardized management", formatPercent(s.htnDmStandardizedManagement)],
+    ["… urban patients", formatPercent(s.htnDmStandardizedManagementUrban)],
+    [
+      "Downward referrals proposed / accepted",
+      `${formatCount(s.downwardProposed)} / ${formatPercent(s.downwardAcceptance)}`,
+    ],
+    ["Downward referrals failed for want of a step-down bed", formatCount(s.downwardBlockedByBeds)],
+    [
+      "Downward referral growth over the year before",
+      s.downwardReferralGrowth === null ? "n/a" : formatPercent(s.downwardReferralGrowth),
+    ],
+    ["Referrals from alliance members kept in the alliance", formatPercent(s.referralsIntoAllianceShare)],
+    [
+      "Emergencies taken first to the nearest hospital (no green channel)",
+      formatPercent(s.emergenciesWithoutGreenChannel),
+    ],
+  ];
+  return [
+    note(
+      `Family-doctor contracts (stocks at the year's end), chronic-disease management (at least four grassroots follow-ups in the year), and referral flows in ${escapeHtml(s.label)}.`,
+    ),
+    table(
+      "contracts",
+      header,
+      entries.map(([label, value]) => row([cell(escapeHtml(label)), cell(value, "num")])),
+    ),
+  ].join("\n");
+}
+
 /** A supply ratio or scale factor: whole numbers as counts, others with two decimals. */
 function formatRatio(value: number): string {
   return Number.isInteger(value) ? formatCount(value) : formatDecimal(value, 2);
@@ -474,6 +553,10 @@ ${headlineTable(m)}
 ${tierTable(m)}
 <h3>Capacity</h3>
 ${capacityTable(m)}
+<h3>Costs and referral-out rates</h3>
+${costTable(m)}
+<h3>Contracts, chronic care and referral flows</h3>
+${contractTable(m)}
 <h3>Where episodes first seek care</h3>
 ${firstContactTable(m)}
 <h3>Episodes</h3>

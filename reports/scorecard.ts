@@ -57,6 +57,12 @@ export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): 
     `  Mean outpatient wait (days): ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(wait[tier], 2)}`).join(" · ")}`,
     `  Visits per doctor-day: ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(m.summary.visitsPerDoctorDayByTier[tier], 1)}`).join(" · ")}`,
   );
+  const s = m.summary;
+  lines.push(
+    `  Out of pocket per visit (yuan): ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(s.outOfPocketPerVisitByTier[tier], 0)}`).join(" · ")}`,
+    `  Fund per resident-year (yuan): ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(s.fundPerCapitaByTier[tier], 0)}`).join(" · ")} · out of pocket ${formatPercent(s.outOfPocketShare)} of costs`,
+    `  Contracts: ${formatPercent(s.contractCoverage)} of residents, ${formatPercent(s.contractCoverageKeyPopulations)} of key populations · grassroots first contact ${formatPercent(s.grassrootsFirstContactHolders)} holders, ${formatPercent(s.grassrootsFirstContactNonHolders)} others`,
+  );
   lines.push(...firstContactLines(m));
 
   if (m.targets.length > 0) {

@@ -4,7 +4,7 @@ import type { SharedCapacity } from "../sim/shared-exchange.ts";
 import { CONDITION_GROUPS } from "./care/condition-groups.ts";
 import type { EpisodeKind } from "./care/episodes.ts";
 import { type AllianceMembership, applyAlliances } from "./policy/alliances.ts";
-import { type InsuranceTables, insuranceTables } from "./policy/insurance.ts";
+import { countyRules, type InsuranceTables, insuranceTables } from "./policy/insurance.ts";
 import { tabulateByAge } from "./population/age-schedule.ts";
 import { CONDITIONS, KEY_GROUPS, type PopulationTables, populationTables } from "./population/population.ts";
 import type { Scenario } from "./scenario.ts";
@@ -62,7 +62,10 @@ export interface World {
   /** Medical alliances; their effects are already in the facilities' capability and quality. */
   alliances: AllianceMembership;
   kinds: KindTables;
+  /** Insurance of the urban districts' residents (and of everyone when counties have no rules of their own). */
   insurance: InsuranceTables;
+  /** Insurance of the counties' residents where `insurance.counties` changes the rules. */
+  countyInsurance: InsuranceTables | undefined;
   populationTables: PopulationTables;
   /** Real residents of the region the scenario describes. */
   regionPopulation: number;
@@ -151,6 +154,11 @@ export function kindTables(kinds: EpisodeKind[]): KindTables {
   return t;
 }
 
+/** The insurance tables for residents of a county (rural area) or of an urban district. */
+export function insuranceOf(world: World, rural: boolean): InsuranceTables {
+  return rural ? (world.countyInsurance ?? world.insurance) : world.insurance;
+}
+
 /** Real residents of the region: the units file's total, or `geography.population`. */
 export function regionPopulation(scenario: Scenario): number {
   const units = scenario.geography.units;
@@ -159,6 +167,10 @@ export function regionPopulation(scenario: Scenario): number {
 }
 
 export function buildWorld(scenario: Scenario): World {
+  const kindsForInsurance = {
+    ids: scenario.episodes.kinds.map((k) => k.id),
+    usualSource: scenario.episodes.kinds.map((k) => (k.usualSource ? 1 : 0)),
+  };
   const population = scenario.run.population;
   const region = regionPopulation(scenario);
   const scale = region / population;
@@ -174,10 +186,11 @@ export function buildWorld(scenario: Scenario): World {
     catchment,
     alliances,
     kinds: kindTables(scenario.episodes.kinds),
-    insurance: insuranceTables(scenario.insurance, {
-      ids: scenario.episodes.kinds.map((k) => k.id),
-      usualSource: scenario.episodes.kinds.map((k) => (k.usualSource ? 1 : 0)),
-    }),
+    insurance: insuranceTables(scenario.insurance, kindsForInsurance),
+    countyInsurance:
+      Object.keys(scenario.insurance.counties).length === 0
+        ? undefined
+        : insuranceTables(countyRules(scenario.insurance), kindsForInsurance),
     populationTables: populationTables(scenario.population),
     regionPopulation: region,
     scale,

@@ -70,6 +70,8 @@ export interface YearSummary {
   visitsPerPersonYear: number;
   /** Grassroots (village + township) visits ÷ all visits. 基层诊疗量占比 */
   grassrootsShare: number;
+  /** Grassroots share of the visits of residents of urban districts and of counties. */
+  grassrootsShareByPlace: { districts: number; counties: number };
   /** Share of hospital (county + tertiary + out-of-region) visits. */
   hospitalShare: number;
   /** Visits of rural-county residents inside their own county ÷ all their visits. 县域内就诊率 */
@@ -129,6 +131,8 @@ export interface YearSummary {
   downwardAcceptance: number;
   /** Downward referrals that failed for want of a step-down bed at the home centre. */
   downwardBlockedByBeds: number;
+  /** Admissions cared for in family beds (家庭病床). */
+  familyBedAdmissions: number;
   /** Step-down stays begun at home centres after a downward referral. */
   stepDownStays: number;
   /** Episodes kept one level beyond a facility's capability instead of referred (payment, caps), per tier. */

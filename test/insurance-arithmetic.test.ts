@@ -3,6 +3,7 @@ import { BenefitLedger } from "../models/policy/benefit-ledger.ts";
 import { DeductibleLedger } from "../models/policy/deductible-ledger.ts";
 import {
   CHRONIC_ACCOUNT,
+  countyRules,
   InsuranceSchema,
   insuranceTables,
   kindSchemeTier,
@@ -201,6 +202,29 @@ describe("out-of-pocket cost on the Wenzhou rules, by hand", () => {
 });
 
 describe("schemes, caps and benefit lists", () => {
+  it("counties' rules are the region's with their own changes, nested or dotted", () => {
+    const p = InsuranceSchema.parse({
+      schemes: { ncms: { outpatient: { grassrootsRate: 0.6 } } },
+      counties: {
+        "schemes.ncms.outpatient.gaps.county": 20,
+        schemes: { employee: { inpatient: { rate: { county: 0.7 } } } },
+      },
+    });
+    const county = countyRules(p);
+    expect(county.schemes.ncms.outpatient.grassrootsRate).toBe(0.6); // inherited from the region
+    expect(county.schemes.ncms.outpatient.gaps.county).toBe(20);
+    expect(county.schemes.ncms.outpatient.gaps.city).toBe(5);
+    expect(county.schemes.employee.inpatient.rate.county).toBe(0.7);
+    expect(county.schemes.employee.inpatient.rate.tertiary).toBe(0.8);
+    expect(p.schemes.ncms.outpatient.gaps.county).toBe(5); // the districts keep theirs
+    const tables = insuranceTables(county, KINDS);
+    expect(tables.outpatientRate[kindSchemeTier(ACUTE, NCMS, COUNTY)]).toBeCloseTo(0.4, 12); // 60% − 20 points
+    expect(() =>
+      InsuranceSchema.parse({ counties: { "schemes.ncms.outpatient.gaps.county": 500 } }),
+    ).toThrow();
+    expect(() => InsuranceSchema.parse({ counties: { "schemes.nope.rate": 1 } })).toThrow(/unknown field/);
+  });
+
   it("NCMS follows its own rules while separate and the resident rules once merged (国发〔2016〕3号)", () => {
     const ncmsRules = { schemes: { ncms: { outpatient: { grassrootsRate: 0.7 } } } };
     const separate = build(ncmsRules);

@@ -46,6 +46,28 @@ describe("insurance levers", () => {
   );
 
   it(
+    "rules of the counties' own change the counties' residents only",
+    async () => {
+      const m = await run({
+        "insurance.counties": {
+          "schemes.ncms.outpatient.gaps.county": 25,
+          "schemes.employee.outpatient.gaps.county": 25,
+        },
+      });
+      const place = (x: RunMetrics) => x.summary.grassrootsShareByPlace;
+      const counties = place(m).counties - place(base).counties;
+      const districts = place(m).districts - place(base).districts;
+      expect(counties).toBeGreaterThan(0.01);
+      // The districts' rules are unchanged; their residents feel the counties' change only through
+      // the city's hospitals they share, whose queues shorten as county residents leave them:
+      // a spillover the other way, and smaller.
+      expect(districts).toBeLessThan(0.001);
+      expect(Math.abs(districts)).toBeLessThan(counties / 2);
+    },
+    TIMEOUT,
+  );
+
+  it(
     "merging the resident schemes puts NCMS members on the resident rules",
     async () => {
       // NCMS pays 20% at the grassroots here, the resident scheme 50%: merged, NCMS members pay less.
@@ -269,6 +291,28 @@ describe("family-doctor contracting", () => {
       expect(own.summary.outOfPocketPerVisitByTier.tertiary).toBeLessThan(
         standard.summary.outOfPocketPerVisitByTier.tertiary,
       );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("family beds", () => {
+  it(
+    "family beds admit holders' chronic patients at home, freeing township ward beds",
+    async () => {
+      const sets = { "contracting.coverage.all": 0.6 };
+      const wards = await run(sets);
+      const home = await run({ ...sets, "contracting.effects.familyBedShare": 1 });
+      expect(wards.summary.familyBedAdmissions).toBe(0);
+      expect(home.summary.familyBedAdmissions).toBeGreaterThan(0);
+      expect(home.summary.bedOccupancyByTier.township).toBeLessThan(
+        wards.summary.bedOccupancyByTier.township,
+      );
+      // The freed ward beds take admissions that would have been transferred for want of one.
+      expect(home.summary.admissionsByTier.township).toBeGreaterThanOrEqual(
+        wards.summary.admissionsByTier.township,
+      );
+      expect(home.summary.bedTransfers).toBeLessThanOrEqual(wards.summary.bedTransfers);
     },
     TIMEOUT,
   );

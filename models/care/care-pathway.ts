@@ -9,7 +9,13 @@ import { COUNTY_COMMUNITY, inAlliance } from "../policy/alliances.ts";
 import { BenefitLedger, INPATIENT_ACCOUNT } from "../policy/benefit-ledger.ts";
 import { ContractBook, contractGroups } from "../policy/contracting.ts";
 import { DeductibleLedger } from "../policy/deductible-ledger.ts";
-import { kindSchemeTier, SCHEME_COUNT, settleOutpatient, settleStay } from "../policy/insurance.ts";
+import {
+  type InsuranceTables,
+  kindSchemeTier,
+  SCHEME_COUNT,
+  settleOutpatient,
+  settleStay,
+} from "../policy/insurance.ts";
 import { stayCostFactor } from "../policy/payment.ts";
 import { type GatekeepingRules, gatekeepingRules } from "../policy/referral.ts";
 import { advanceYear } from "../population/demography.ts";
@@ -24,7 +30,7 @@ import {
 } from "../population/population.ts";
 import { synthesizeResidents } from "../population/population-synthesis.ts";
 import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TOWNSHIP } from "../supply/tiers.ts";
-import { slotQuotas, type World } from "../world.ts";
+import { insuranceOf, slotQuotas, type World } from "../world.ts";
 import { chooseNested } from "./choice/nested-logit.ts";
 import {
   type ChoiceTables,
@@ -44,6 +50,7 @@ import {
   BED_TRANSFERRED,
   CAPABLE_PLANNED,
   EpisodePool,
+  FAMILY_BED,
   GATE_LIFTED,
   NO_BED_HERE,
   REFERRED,
@@ -62,6 +69,8 @@ import {
 const ADMIT_AT_FIRST = 0;
 const ADMIT_AT_EVERY_VISIT = 2;
 const REHABILITATION = CONDITION_GROUPS.indexOf("rehabilitation");
+const CHRONIC_GROUP = CONDITION_GROUPS.indexOf("chronic");
+const RESPIRATORY_GROUP = CONDITION_GROUPS.indexOf("respiratory");
 const ONSET = 1;
 const VISIT = 2;
 const DISCHARGE = 3;
@@ -130,6 +139,8 @@ export class CarePathway implements PartitionModel {
   /** Scratch: the deductible still due at each tier during one choice. */
   private readonly due = new Float64Array(TIER_COUNT);
   private gate!: GatekeepingRules;
+  /** Insurance of this area's residents (a county's rules may differ from the districts'). */
+  private insurance!: InsuranceTables;
   private misjudgeUnder!: number;
   private misjudgeEither!: number;
   private continuity!: number;
@@ -145,6 +156,7 @@ export class CarePathway implements PartitionModel {
   private reservedShare!: number;
   private longPrescription!: number;
   private oneOneOne!: boolean;
+  private familyBedShare!: number;
   /** Per kind: 1 for follow-ups of hypertension or diabetes (standardized management counts them). */
   private readonly managedKind: Uint8Array;
   /** Grassroots hypertension or diabetes follow-up visits this year, per resident (saturating). */
@@ -180,8 +192,8 @@ export class CarePathway implements PartitionModel {
     this.waits = new Float64Array(f.count);
     this.readPolicy(world);
     const n = this.residents.count;
-    this.deductibles = new DeductibleLedger(n, world.insurance);
-    this.benefits = [world, ...phases.map((p) => p.world)].some((w) => w.insurance.anyCap)
+    this.deductibles = new DeductibleLedger(n, this.insurance);
+    this.benefits = [world, ...phases.map((p) => p.world)].some((w) => insuranceOf(w, this.rural).anyCap)
       ? new BenefitLedger(n)
       : null;
     this.hot = new Uint32Array(4 * n);
@@ -189,7 +201,7 @@ export class CarePathway implements PartitionModel {
       this.hot[4 * r + 1] = this.rowAndScheme(r);
       this.hot[4 * r + 2] = this.residents.home[r];
     }
-    this.choiceTables = choiceTables(world);
+    this.choiceTables = choiceTables(world, this.rural);
     this.managedKind = Uint8Array.from(world.scenario.episodes.kinds, (k) =>
       k.usualSource &&
       ((k.conditionIncidence.hypertension ?? 0) > 0 || (k.conditionIncidence.diabetes ?? 0) > 0)
@@ -338,17 +350,18 @@ export class CarePathway implements PartitionModel {
     const contractingChanged =
       JSON.stringify(world.scenario.contracting) !== JSON.stringify(this.world.scenario.contracting);
     this.world = world;
-    this.choiceTables = choiceTables(world);
+    this.choiceTables = choiceTables(world, this.rural);
     slotQuotas(world, this.firstFacility, this.localCount).forEach((q, i) => {
       this.slots.setQuota(i, q);
     });
-    this.deductibles.setInsurance(world.insurance);
     this.readPolicy(world);
+    this.deductibles.setInsurance(this.insurance);
     return contractingChanged;
   }
 
   /** The parameters the hot loop reads of the world's policy, cached in fields. */
   private readPolicy(world: World): void {
+    this.insurance = insuranceOf(world, this.rural);
     this.waitSmoothing = world.waitSmoothing;
     const choice = world.scenario.choice;
     this.misjudgeUnder = choice.misjudgement.under;
@@ -360,6 +373,7 @@ export class CarePathway implements PartitionModel {
     this.reservedShare = contracting.effects.reservedSlotShare;
     this.longPrescription = contracting.effects.longPrescriptionFactor;
     this.oneOneOne = contracting.model === "1+1+1";
+    this.familyBedShare = contracting.effects.familyBedShare;
   }
 
   /**
@@ -598,8 +612,8 @@ export class CarePathway implements PartitionModel {
     const due = this.due;
     const year = Math.floor(this.day / C.DAYS_PER_YEAR);
     const paidThisYear = this.hot[4 * r + 3] >>> 16 === (year % 255) + 1;
-    const deductible = w.insurance.deductible;
-    const continuous = (ep.flags[e] & REFERRED) !== 0 && w.insurance.continuousReferred[scheme] === 1;
+    const deductible = this.insurance.deductible;
+    const continuous = (ep.flags[e] & REFERRED) !== 0 && this.insurance.continuousReferred[scheme] === 1;
     for (let tier = TOWNSHIP; tier < TIER_COUNT; tier++)
       due[tier] = !paidThisYear
         ? deductible[scheme * TIER_COUNT + tier]
@@ -766,7 +780,14 @@ export class CarePathway implements PartitionModel {
         }
         start = DailySlots.startOf(t, day);
       }
-      const bedStart = wantsBed ? this.beds.acquire(local, start, los, maxBedWait) : -1;
+      let bedStart = -1;
+      if (wantsBed) {
+        if (tier === TOWNSHIP && this.familyBed(e, f)) {
+          // A family bed (家庭病床): cared for at home by the contracted team, no ward bed taken.
+          ep.flags[e] |= FAMILY_BED;
+          bedStart = start;
+        } else bedStart = this.beds.acquire(local, start, los, maxBedWait);
+      }
       this.completeVisit(e, t, start, bedStart);
     } else {
       const shared = f - fac.sharedFirst;
@@ -828,6 +849,28 @@ export class CarePathway implements PartitionModel {
     return this.streams.block(id, PURPOSE_RETENTION, ep.serial[e], ep.step[e])[0] < p;
   }
 
+  /**
+   * Whether a contract holder's admission at the home township or community centre is cared for in
+   * a family bed (contracting.effects.familyBedShare, for chronic and respiratory disease and
+   * rehabilitation: chronic patients' exacerbations, not acute care);
+   * PURPOSE_RETENTION lane 1 of the visit's address.
+   */
+  private familyBed(e: number, f: number): boolean {
+    const share = this.familyBedShare;
+    if (share <= 0) return false;
+    const ep = this.episodes;
+    const r = ep.resident[e];
+    const group = ep.group[e];
+    if (
+      this.contracts.holds[r] !== 1 ||
+      (group !== CHRONIC_GROUP && group !== RESPIRATORY_GROUP && group !== REHABILITATION)
+    )
+      return false;
+    if (f !== this.homeCentre(r)) return false;
+    const id = this.residents.firstId + r;
+    return this.streams.block(id, PURPOSE_RETENTION, ep.serial[e], ep.step[e])[1] < share;
+  }
+
   /** The admission uniform of this visit: once per episode, or per cycle for kinds admitted at every visit. */
   private admissionDraw(e: number, timing: number): number {
     const ep = this.episodes;
@@ -880,6 +923,7 @@ export class CarePathway implements PartitionModel {
     if (this.rural) {
       this.count(C.COUNTY_RESIDENT_VISITS, start);
       if (domestic) this.count(C.COUNTY_RESIDENT_DOMESTIC_VISITS, start);
+      if (tier <= TOWNSHIP) this.count(C.COUNTY_RESIDENT_GRASSROOTS_VISITS, start);
     }
     if (countyHospital && !(ep.flags[e] & SEEN_AT_COUNTY)) {
       ep.flags[e] |= SEEN_AT_COUNTY;
@@ -900,7 +944,8 @@ export class CarePathway implements PartitionModel {
       const los = ep.lengthOfStay[e];
       ep.flags[e] |= ADMITTED;
       this.count(C.ADMISSIONS + tier, bedStart);
-      this.count(C.BED_DAYS + tier, bedStart, los);
+      if (ep.flags[e] & FAMILY_BED) this.count(C.FAMILY_BED_ADMISSIONS, bedStart);
+      else this.count(C.BED_DAYS + tier, bedStart, los);
       this.count(C.BED_WAIT_DAYS + tier, bedStart, bedStart - start);
       if (this.rural) {
         this.count(C.COUNTY_RESIDENT_ADMISSIONS, bedStart);
@@ -949,7 +994,7 @@ export class CarePathway implements PartitionModel {
   /** The visit's price, split between the patient and the fund (within the fund's yearly cap). */
   private chargeVisit(e: number, f: number, tier: number, t: number): void {
     const w = this.world;
-    const ins = w.insurance;
+    const ins = this.insurance;
     const ep = this.episodes;
     const r = ep.resident[e];
     const kind = ep.kind[e];
@@ -978,7 +1023,7 @@ export class CarePathway implements PartitionModel {
    */
   private chargeStay(e: number, r: number, tier: number, cost: number, t: number, downward: boolean): void {
     if (cost <= 0) return;
-    const ins = this.world.insurance;
+    const ins = this.insurance;
     const ep = this.episodes;
     const scheme = this.hot[4 * r + 1] >>> 16;
     const year = Math.floor(t / C.DAYS_PER_YEAR);

@@ -18,6 +18,8 @@ export const BED_TRANSFERRED = 256;
 export const NO_BED_HERE = 512;
 /** No first-contact facility would take the patient: the first-contact rule no longer binds. */
 export const GATE_LIFTED = 1024;
+/** Admitted to a family bed (家庭病床): cared for at home, no ward bed. */
+export const FAMILY_BED = 2048;
 
 export class EpisodePool {
   resident = new Int32Array(0);

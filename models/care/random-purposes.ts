@@ -11,4 +11,4 @@ export const PURPOSE_EPISODE = 3; // counter: episode serial, step: block of epi
 export const PURPOSE_VISIT = 4; // counter: episode serial, step: visit number within the episode
 export const PURPOSE_DEMOGRAPHY = 7; // counter: the year of the run just completed (1, 2, …), step: block within it
 export const PURPOSE_CONTRACTING = 8; // counter: contract year, step: update within the year
-export const PURPOSE_RETENTION = 9; // counter: episode serial, step: the episode's visit blocks so far
+export const PURPOSE_RETENTION = 9; // counter: episode serial, step: the episode's visit blocks so far; lane 0 retention, lane 1 family bed

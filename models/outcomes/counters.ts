@@ -94,7 +94,11 @@ export const REFERRALS_FROM_MEMBERS = RETAINED + TIER_COUNT;
 export const REFERRALS_INTO_ALLIANCE = REFERRALS_FROM_MEMBERS + 1;
 /** Emergencies taken first to a hospital that could not treat them (no green channel). */
 export const EMERGENCIES_NEAREST = REFERRALS_INTO_ALLIANCE + 1;
-export const COUNTER_COUNT = EMERGENCIES_NEAREST + 1;
+/** Visits of rural-county residents at village and township facilities (grassroots share by place). */
+export const COUNTY_RESIDENT_GRASSROOTS_VISITS = EMERGENCIES_NEAREST + 1;
+/** Admissions cared for in a family bed (家庭病床) by a contracted team (no ward bed). */
+export const FAMILY_BED_ADMISSIONS = COUNTY_RESIDENT_GRASSROOTS_VISITS + 1;
+export const COUNTER_COUNT = FAMILY_BED_ADMISSIONS + 1;
 
 /** Episode outcomes: every episode ends in exactly one (or is still open when the run stops). */
 export const OUTCOME_NAMES = ["treatedOutpatient", "treatedInpatient", "optedOut"] as const;

@@ -141,6 +141,13 @@ export function buildMetrics(
     totalVisits: m("all"),
     visitsPerPersonYear: m("visitsPerPersonYear"),
     grassrootsShare: m("grassrootsShare"),
+    grassrootsShareByPlace: {
+      districts: ratio(
+        visitsAt(VILLAGE) + visitsAt(TOWNSHIP) - sumRange(C.COUNTY_RESIDENT_GRASSROOTS_VISITS),
+        allVisits - sumRange(C.COUNTY_RESIDENT_VISITS),
+      ),
+      counties: ratio(sumRange(C.COUNTY_RESIDENT_GRASSROOTS_VISITS), sumRange(C.COUNTY_RESIDENT_VISITS)),
+    },
     hospitalShare: m("hospitalShare"),
     countyDomesticRate: m("countyDomesticRate"),
     countyDomesticAdmissionRate: m("countyDomesticAdmissionRate"),
@@ -197,6 +204,7 @@ export function buildMetrics(
     ),
     downwardBlockedByBeds: sumRange(C.DOWNWARD_NO_BED),
     stepDownStays: sumRange(C.STEP_DOWN_STAYS),
+    familyBedAdmissions: sumRange(C.FAMILY_BED_ADMISSIONS),
     retainedByTier: byTier((t) => sumRange(C.RETAINED + t)),
     referralsIntoAllianceShare: ratio(
       sumRange(C.REFERRALS_INTO_ALLIANCE),

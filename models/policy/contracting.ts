@@ -145,6 +145,11 @@ export const ContractingSchema = z
           .describe(
             "Long or continuous prescriptions (长处方) for holders' chronic follow-ups: each visit covers this many times the usual days, so holders come for chronic follow-up this many times less often (the follow-up kinds' onset rates are divided by it; 2: an 8-week supply instead of 4). Default 1, the 2015 status quo (none); no study found gives the visit reduction, so set it from the prescription length.",
           ),
+        familyBedShare: share
+          .default(0)
+          .describe(
+            "Share of a holder's admissions at the home township or community centre, for chronic and respiratory disease (exacerbations) or rehabilitation, cared for in a family bed (家庭病床) by the team at home: an admission that takes no ward bed. Default 0 (assumed: no figure found for 2015).",
+          ),
       })
       .strict()
       .prefault({})

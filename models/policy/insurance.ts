@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { applyOverride, parseSetPath } from "../../sim/set-overrides.ts";
 import { TIER_COUNT } from "../supply/tiers.ts";
 
 /**
@@ -155,7 +156,7 @@ const SchemeSchema = (d: {
     .strict()
     .prefault({});
 
-export const InsuranceSchema = z
+const InsuranceRulesSchema = z
   .object({
     residentSchemes: z
       .enum(["separate", "merged"])
@@ -200,8 +201,64 @@ export const InsuranceSchema = z
       .prefault({}),
   })
   .strict();
+type InsuranceRules = z.infer<typeof InsuranceRulesSchema>;
+
+export const InsuranceSchema = InsuranceRulesSchema.extend({
+  counties: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe(
+      "Rules for residents of counties where they differ from those of the urban districts (Wenzhou 温政办〔2014〕135号 sets the urban districts' rules and leaves the counties theirs): changes to the fields above, as a nested mapping or as dotted paths (`schemes.ncms.outpatient.gaps.county: 10`). Empty (default): one set of rules for the whole region.",
+    ),
+}).superRefine((p, ctx) => {
+  const applied = applyCountyRules(p);
+  for (const problem of applied.problems)
+    ctx.addIssue({ code: "custom", path: ["counties", ...problem.path], message: problem.message });
+});
 export type InsuranceParams = z.infer<typeof InsuranceSchema>;
-type Scheme = InsuranceParams["schemes"]["employee"];
+type Scheme = InsuranceRules["schemes"]["employee"];
+
+/** Leaf paths of a nested mapping: { a: { b: 1 }, "c.d": 2 } → [["a.b", 1], ["c.d", 2]]. */
+function leafPaths(value: unknown, prefix = ""): [string, unknown][] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [[prefix, value]];
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return prefix ? [[prefix, value]] : [];
+  return entries.flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * The rules for residents of counties: the region's rules with `counties`' changes applied, each
+ * checked like the file (a problem names the change's key).
+ */
+function applyCountyRules(p: InsuranceParams): {
+  rules: InsuranceRules;
+  problems: { path: string[]; message: string }[];
+} {
+  const base: InsuranceRules = { residentSchemes: p.residentSchemes, schemes: p.schemes };
+  const changes = leafPaths(p.counties);
+  if (changes.length === 0) return { rules: base, problems: [] };
+  const data = structuredClone(base) as unknown as Record<string, unknown>;
+  const problems: { path: string[]; message: string }[] = [];
+  for (const [key, value] of changes) {
+    const parsed = parseSetPath(key);
+    const applied = parsed.ok
+      ? applyOverride(data, { text: key, path: parsed.value, value }, InsuranceRulesSchema)
+      : parsed;
+    if (!applied.ok) problems.push({ path: [key], message: applied.message });
+  }
+  const checked = InsuranceRulesSchema.safeParse(data);
+  if (!checked.success) {
+    for (const issue of checked.error.issues)
+      problems.push({ path: [issue.path.join(".")], message: issue.message });
+    return { rules: base, problems };
+  }
+  return { rules: checked.data, problems };
+}
+
+/** The rules for residents of counties (the region's rules when `counties` changes nothing). */
+export function countyRules(p: InsuranceParams): InsuranceRules {
+  return applyCountyRules(p).rules;
+}
 
 /** Schemes in the order of `Residents.flags` (population.ts SCHEME_NAMES). */
 export const SCHEME_COUNT = 4;
@@ -271,7 +328,7 @@ export interface KindsForInsurance {
   usualSource: ArrayLike<number>;
 }
 
-export function insuranceTables(p: InsuranceParams, kinds: KindsForInsurance): InsuranceTables {
+export function insuranceTables(p: InsuranceRules, kinds: KindsForInsurance): InsuranceTables {
   const merged = p.residentSchemes === "merged";
   const schemes = [
     p.schemes.employee,

@@ -1,9 +1,9 @@
 import { inAlliance } from "../../policy/alliances.ts";
-import { kindSchemeTier, SCHEME_COUNT } from "../../policy/insurance.ts";
+import { type InsuranceTables, kindSchemeTier, SCHEME_COUNT } from "../../policy/insurance.ts";
 import { stayCostFactor } from "../../policy/payment.ts";
 import { byTierArray } from "../../supply/by-tier.ts";
 import { OUT_OF_REGION, TIER_COUNT } from "../../supply/tiers.ts";
-import type { World } from "../../world.ts";
+import { insuranceOf, type World } from "../../world.ts";
 import { GROUP_COUNT } from "../condition-groups.ts";
 
 /**
@@ -47,18 +47,24 @@ export function travelUtility(minutes: number, perMinute: number, saturation: nu
 }
 
 const built = new WeakMap<World, ChoiceTables>();
+const builtForCounties = new WeakMap<World, ChoiceTables>();
 
-/** The tables of a world, built once and shared by every partition of a thread (read only). */
-export function choiceTables(w: World): ChoiceTables {
-  let tables = built.get(w);
+/**
+ * The tables of a world for residents of a county or of an urban district, built once and shared
+ * by every partition of a thread (read only); one set when the insurance rules are the same.
+ */
+export function choiceTables(w: World, rural = false): ChoiceTables {
+  const county = rural && w.countyInsurance !== undefined;
+  const cache = county ? builtForCounties : built;
+  let tables = cache.get(w);
   if (!tables) {
-    tables = buildChoiceTables(w);
-    built.set(w, tables);
+    tables = buildChoiceTables(w, insuranceOf(w, county));
+    cache.set(w, tables);
   }
   return tables;
 }
 
-function buildChoiceTables(w: World): ChoiceTables {
+function buildChoiceTables(w: World, insurance: InsuranceTables): ChoiceTables {
   const p = w.scenario.choice;
   const K = w.kinds.count;
   const asc = byTierArray(p.tierConstant);
@@ -71,13 +77,13 @@ function buildChoiceTables(w: World): ChoiceTables {
         const st = scheme * TIER_COUNT + tier;
         const kst = kindSchemeTier(k, scheme, tier);
         const at = kst * ROW_STRIDE;
-        row[at] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.outpatientRate[kst]);
+        row[at] = w.kinds.priceOutpatient[kt] * (1 - insurance.outpatientRate[kst]);
         row[at + 1] = w.kinds.admission[kt];
         row[at + 2] = w.kinds.lengthOfStay[kt] * w.kinds.pricePerDay[kt] * stayCostFactor(w, tier);
-        row[at + 3] = w.insurance.deductible[st];
-        row[at + 4] = 1 - w.insurance.inpatientRate[kst];
-        row[at + 5] = w.kinds.priceOutpatient[kt] * (1 - w.insurance.unreferredOutpatientRate[kst]);
-        row[at + 6] = 1 - w.insurance.unreferredInpatientRate[kst];
+        row[at + 3] = insurance.deductible[st];
+        row[at + 4] = 1 - insurance.inpatientRate[kst];
+        row[at + 5] = w.kinds.priceOutpatient[kt] * (1 - insurance.unreferredOutpatientRate[kst]);
+        row[at + 6] = 1 - insurance.unreferredInpatientRate[kst];
       }
     }
   }

@@ -4,7 +4,9 @@
  * 2 invalid scenario or arguments (one message per problem, no stack trace).
  */
 
-import { join } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { formatScorecard } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
@@ -125,9 +127,8 @@ program
     process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
   });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
+/** Reports an error as one line (the stack only with TIERSIM_DEBUG set) and exits. */
+function fail(error: unknown): never {
   if (error instanceof ScenarioError) {
     process.stderr.write(`${error.format()}\n`);
     process.exit(2);
@@ -140,4 +141,36 @@ try {
   process.stderr.write(`tiersim: ${message}\n`);
   if (process.env.TIERSIM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
+}
+
+// Whatever escapes the pipeline (an error event, a rejection nobody awaited) ends the same way.
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
+warnIfStaleBuild();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  fail(error);
+}
+
+/**
+ * In a clone, `npx tiersim` runs dist/cli.js, built by `npm ci` (`prepare`) or `npm run build`.
+ * Says so when a source is newer than that build, which would otherwise run unnoticed.
+ */
+function warnIfStaleBuild(): void {
+  const self = fileURLToPath(import.meta.url);
+  const root = dirname(dirname(self));
+  if (basename(dirname(self)) !== "dist" || !existsSync(join(root, "sim", "cli.ts"))) return;
+  const built = statSync(self).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory()
+        ? newer(join(dir, e.name))
+        : e.name.endsWith(".ts") && statSync(join(dir, e.name)).mtimeMs > built,
+    );
+  if (["sim", "models", "reports"].some((d) => existsSync(join(root, d)) && newer(join(root, d))))
+    process.stderr.write(
+      "tiersim: warning: the sources changed since dist/ was built; run `npm run build`\n",
+    );
 }

@@ -1,12 +1,11 @@
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { Scenario } from "../models/scenario.ts";
 import type { World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";
 import { executeGroup, type GroupResult, type GroupTask } from "./execute-group.ts";
 import { PartitionFailure } from "./group-runner.ts";
-import { compiledWorker } from "./worker-bundle.ts";
+import { workerEntry } from "./worker-bundle.ts";
 
 /**
  * Plans and executes the tasks of a run. Partitions are the unit of work and of randomness;
@@ -100,22 +99,43 @@ export async function executeRun(
     }
     return results;
   }
-  const pool = new Piscina({ ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  const pool = new Piscina({
+    ...(await workerEntry()),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 1000,
+  });
+  // Piscina reports a worker that fails outside a task (e.g. its module does not load) as an
+  // 'error' event; unheard, that would crash the process with a stack trace, and the queued
+  // tasks would never settle. It fails the run instead, with one message.
+  let poolFailed: (error: unknown) => void = () => {};
+  const poolFailure = new Promise<never>((_, reject) => {
+    poolFailed = reject;
+  });
+  poolFailure.catch(() => {});
+  pool.on("error", (error: unknown) => poolFailed(error));
   try {
     const results: GroupResult[] = [];
     const runBatch = async (tasks: GroupTask[]) => {
       if (options.injectFault) for (const t of tasks) t.injectFault = options.injectFault;
       // The first failure wakes every worker still waiting at the barrier, so none hangs on a
       // partner that died (a worker that exits never reaches the barrier again).
-      const settled = await Promise.allSettled(
+      const abortBarrier = (t: GroupTask) => {
+        const at = new Int32Array(t.progress);
+        new Barrier(t.parties, t.barrier).abort(at[2 * t.groupIndex + 1], at[2 * t.groupIndex]);
+      };
+      const running = Promise.allSettled(
         tasks.map((t) =>
           (pool.run(t) as Promise<GroupResult>).catch((error: unknown) => {
-            const at = new Int32Array(t.progress);
-            new Barrier(t.parties, t.barrier).abort(at[2 * t.groupIndex + 1], at[2 * t.groupIndex]);
+            abortBarrier(t);
             throw error;
           }),
         ),
       );
+      const settled = await Promise.race([running, poolFailure]).catch((error: unknown) => {
+        for (const t of tasks) abortBarrier(t);
+        throw new RunFailure(`the worker pool failed: ${errorMessage(error)}`);
+      });
       const failed = settled.findIndex((s) => s.status === "rejected");
       if (failed >= 0) {
         const reasons = settled.flatMap((s, i) =>
@@ -140,23 +160,12 @@ export async function executeRun(
   }
 }
 
-/** The compiled worker, or the TypeScript one under tsx where the bundle cannot be written. */
-function workerEntry(): { filename: string; execArgv: string[] } {
-  try {
-    return { filename: compiledWorker(), execArgv: [] };
-  } catch (error) {
-    process.emitWarning(
-      `tiersim: running workers under tsx (slower): cannot write the worker bundle: ${String(error)}`,
-    );
-    return {
-      filename: fileURLToPath(new URL("./worker.ts", import.meta.url)),
-      execArgv: ["--import", "tsx"],
-    };
-  }
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function describeFailure(task: GroupTask, reason: unknown): string {
-  const message = reason instanceof Error ? reason.message : String(reason);
+  const message = errorMessage(reason);
   if (/partition \d+ failed on simulated day/.test(message)) return message;
   const at = new Int32Array(task.progress);
   const day = at[2 * task.groupIndex];

@@ -64,15 +64,28 @@ describe("gatekeeping and referral penalties", () => {
     expect(m.ledger.episodesEnded + m.ledger.episodesOpenAtEnd).toBe(m.ledger.episodesStarted);
   }, 60_000);
 
+  it("a sequence binding within the pooling region only leaves out-of-region first contacts to choice (Qinghai)", async () => {
+    const everywhere = await run({ referral: { gatekeeping: { mode: "mandatory" } } });
+    const inRegion = await run({ referral: { gatekeeping: { mode: "mandatory", withinRegionOnly: true } } });
+    // Out-of-region care: first contacts there only by exemption under the full sequence; free
+    // again (at the penalised rates) when the sequence binds inside the region only.
+    const out = (m: RunMetrics) => m.summary.firstContactByKind.complex.outOfRegion;
+    expect(out(inRegion)).toBeGreaterThan(1.5 * out(everywhere));
+    // Inside the region the sequence binds as before.
+    expect(inRegion.summary.firstContactByKind.minor.tertiary).toBeLessThan(
+      base.summary.firstContactByKind.minor.tertiary / 2,
+    );
+  }, 60_000);
+
   it("a bigger unreferred out-of-region penalty lowers out-of-region visits", async () => {
     const penalty = { unreferredPenalty: { outOfRegion: 30 } };
-    const m = await run({ insurance: { schemes: { employee: penalty, resident: penalty } } });
+    const m = await run({ insurance: { schemes: { employee: penalty, resident: penalty, ncms: penalty } } });
     expect(m.summary.visitsShareByTier.outOfRegion).toBeLessThan(
       0.8 * base.summary.visitsShareByTier.outOfRegion,
     );
     // Free choice ignores the penalty: the same run as without it.
     const free = await run({
-      insurance: { schemes: { employee: penalty, resident: penalty } },
+      insurance: { schemes: { employee: penalty, resident: penalty, ncms: penalty } },
       referral: { gatekeeping: { mode: "free" } },
     });
     expect(free.summary.visitsByTier).toEqual(base.summary.visitsByTier);

@@ -160,6 +160,22 @@ describe("insurance levers", () => {
   );
 });
 
+describe("prices and capacity", () => {
+  it(
+    "a steeper price gradient (tertiary prices 1.5 times) lowers the tertiary share of visits",
+    async () => {
+      const m = await run({ "facilities.tertiary.priceFactor": 1.5 });
+      expect(m.summary.visitsShareByTier.tertiary).toBeLessThan(
+        base.summary.visitsShareByTier.tertiary - 0.005,
+      );
+      expect(m.summary.outOfPocketPerVisitByTier.tertiary).toBeGreaterThan(
+        base.summary.outOfPocketPerVisitByTier.tertiary,
+      );
+    },
+    TIMEOUT,
+  );
+});
+
 describe("downward referral", () => {
   // A ten-day step-down stay at the home centre for emergencies referred down (none by default).
   const stepDown = { "episodes.kinds.emergency.rehab.stayDays": 10, "run.years": 2 };

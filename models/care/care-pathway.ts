@@ -506,7 +506,10 @@ export class CarePathway implements PartitionModel {
       const uContinuity = traits[0];
       if (usual > 0) this.count(C.USUAL_SOURCE_ELIGIBLE, t);
       const usualTier = usual > 0 ? this.choiceTables.tier[this.entries(r) + usual - 1] : 0;
-      const allowed = !this.gatekept(r, kind) || usualTier <= this.gate.highestFirstContactTier;
+      const allowed =
+        !this.gatekept(r, kind) ||
+        usualTier <= this.gate.highestFirstContactTier ||
+        usualTier > this.gate.highestCoveredTier;
       if (usual > 0 && uContinuity < this.continuity && allowed) {
         this.count(C.USUAL_SOURCE_KEPT, t);
         facility = this.world.catchment.facility[this.entries(r) + usual - 1];
@@ -648,7 +651,11 @@ export class CarePathway implements PartitionModel {
       const nearestOfTier = (seenTiers & (1 << tier)) === 0;
       seenTiers |= 1 << tier;
       const own = ownHospitals && nearestOfTier && (tier === COUNTY || tier === TERTIARY);
-      if (tier <= aboveTier || (tier > highest && !own) || f === excluded) {
+      if (
+        tier <= aboveTier ||
+        (tier > highest && tier <= this.gate.highestCoveredTier && !own) ||
+        f === excluded
+      ) {
         utility[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
@@ -744,6 +751,7 @@ export class CarePathway implements PartitionModel {
       this.gate.inpatient &&
       !(flags & (REFERRED | BED_TRANSFERRED)) &&
       tier > this.gate.highestFirstContactTier &&
+      tier <= this.gate.highestCoveredTier &&
       !emergency &&
       !this.exempt(ep.resident[e])
     ) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OUT_OF_REGION } from "../supply/tiers.ts";
 
 /**
  * Referral rules: a facility that cannot treat an episode (capability below its need) refers
@@ -33,6 +34,12 @@ export const ReferralSchema = z
           .default("all")
           .describe(
             "What a mandatory sequence covers: first contacts (outpatient), admissions (inpatient: Qinghai's sequence township → secondary → tertiary for inpatients), or both.",
+          ),
+        withinRegionOnly: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Whether a mandatory sequence covers care within the pooling region only (Qinghai: the sequence binds inpatient care inside the province's pooling region), leaving out-of-region care to the unreferred penalties; default false: it covers out-of-region care too.",
           ),
         firstContactTiers: z
           .enum(["grassroots", "grassrootsAndCounty"])
@@ -122,6 +129,8 @@ export interface GatekeepingRules {
   outpatient: boolean;
   /** Admissions above the first-contact tiers need a referral. */
   inpatient: boolean;
+  /** Highest tier the mandatory rules cover (OUT_OF_REGION − 1 when they bind within the region only). */
+  highestCoveredTier: number;
   /** Highest tier of first contact (TOWNSHIP = 1 or COUNTY = 2). */
   highestFirstContactTier: number;
   exemptElderlyAge: number;
@@ -138,6 +147,7 @@ export function gatekeepingRules(referral: ReferralParams, elderlyAge: number): 
     outpatient: mandatory && g.appliesTo !== "inpatient",
     inpatient: mandatory && g.appliesTo !== "outpatient",
     highestFirstContactTier: g.firstContactTiers === "grassroots" ? 1 : 2,
+    highestCoveredTier: g.withinRegionOnly ? OUT_OF_REGION - 1 : OUT_OF_REGION,
     exemptElderlyAge: g.exempt.elderly ? elderlyAge : 999,
     exemptUnderAge: g.exempt.youngChildren ? 5 : 0,
     exemptPregnant: g.exempt.pregnant,

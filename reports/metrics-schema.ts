@@ -131,6 +131,8 @@ export interface YearSummary {
   downwardAcceptance: number;
   /** Downward referrals that failed for want of a step-down bed at the home centre. */
   downwardBlockedByBeds: number;
+  /** Downward referrals that went to rehabilitation and nursing facilities (the rest to the grassroots). */
+  downwardToRehab: number;
   /** Admissions cared for in family beds (家庭病床). */
   familyBedAdmissions: number;
   /** Step-down stays begun at home centres after a downward referral. */

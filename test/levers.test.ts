@@ -219,6 +219,19 @@ describe("downward referral", () => {
   );
 
   it(
+    "rehabilitation and nursing facilities take some downward referrals and raise acceptance",
+    async () => {
+      const m = await run({ "facilities.placement.rehabNursing": true });
+      expect(base.summary.downwardToRehab).toBe(0);
+      expect(m.summary.downwardToRehab).toBeGreaterThan(0);
+      expect(m.summary.downwardToRehab).toBeLessThan(m.summary.downwardReferrals);
+      // One more place to go: staying at the hospital is chosen less often.
+      expect(m.summary.downwardAcceptance).toBeGreaterThan(base.summary.downwardAcceptance);
+    },
+    TIMEOUT,
+  );
+
+  it(
     "a readier discharging hospital refers more patients down",
     async () => {
       const m = await run({ "referral.downward": 0.7 });

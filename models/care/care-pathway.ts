@@ -29,6 +29,7 @@ import {
   schemeOf,
 } from "../population/population.ts";
 import { synthesizeResidents } from "../population/population-synthesis.ts";
+import { FACILITY_TYPES } from "../supply/facilities.ts";
 import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_COUNT, TOWNSHIP } from "../supply/tiers.ts";
 import { insuranceOf, slotQuotas, type World } from "../world.ts";
 import { chooseNested } from "./choice/nested-logit.ts";
@@ -70,6 +71,7 @@ const ADMIT_AT_FIRST = 0;
 const ADMIT_AT_EVERY_VISIT = 2;
 const REHABILITATION = CONDITION_GROUPS.indexOf("rehabilitation");
 const CHRONIC_GROUP = CONDITION_GROUPS.indexOf("chronic");
+const REHAB_NURSING = FACILITY_TYPES.indexOf("rehabNursing");
 const RESPIRATORY_GROUP = CONDITION_GROUPS.indexOf("respiratory");
 const ONSET = 1;
 const VISIT = 2;
@@ -496,7 +498,7 @@ export class CarePathway implements PartitionModel {
       if (uChoice < this.world.scenario.referral.greenChannelShare)
         facility = this.nearestCapableHospital(r, ep.group[e], need);
       else {
-        facility = this.nearestCapableHospital(r, ep.group[e], 0);
+        facility = this.nearestCapableHospital(r, ep.group[e], 1);
         this.count(C.EMERGENCIES_NEAREST, t);
       }
     } else if (kinds.usualSource[kind]) {
@@ -648,8 +650,9 @@ export class CarePathway implements PartitionModel {
       const tier = c.tier[i];
       nests[j] = tier;
       const f = cat.facility[i];
-      const nearestOfTier = (seenTiers & (1 << tier)) === 0;
-      seenTiers |= 1 << tier;
+      // (Rehabilitation and nursing facilities are nobody's team or own hospital.)
+      const nearestOfTier = (seenTiers & (1 << tier)) === 0 && w.facilities.type[f] !== REHAB_NURSING;
+      if (nearestOfTier) seenTiers |= 1 << tier;
       const own = ownHospitals && nearestOfTier && (tier === COUNTY || tier === TERTIARY);
       if (
         tier <= aboveTier ||
@@ -994,8 +997,11 @@ export class CarePathway implements PartitionModel {
   /** The nearest facility of `tier` in resident r's choice set, or -1. */
   private nearestOfTier(r: number, tier: number): number {
     const cat = this.world.catchment;
-    for (let i = this.entries(r), end = this.entriesEnd(r); i < end; i++)
-      if (this.world.facilities.tier[cat.facility[i]] === tier) return cat.facility[i];
+    const f = this.world.facilities;
+    for (let i = this.entries(r), end = this.entriesEnd(r); i < end; i++) {
+      const id = cat.facility[i];
+      if (f.tier[id] === tier && f.type[id] !== REHAB_NURSING) return id;
+    }
     return -1;
   }
 
@@ -1183,23 +1189,39 @@ export class CarePathway implements PartitionModel {
     if (tier >= COUNTY && u[3] < w.scenario.referral.downward) {
       const uAccept = u[0];
       const uStay = u[2];
-      const centre = this.homeCentre(ep.resident[e]);
-      if (centre >= 0 && centre !== f) {
+      const r = ep.resident[e];
+      const centre = this.homeCentre(r);
+      const rehab = this.nearestRehabFacility(r);
+      if ((centre >= 0 && centre !== f) || rehab >= 0) {
         this.count(C.DOWNWARD_PROPOSED, t);
-        if (uAccept >= this.downwardAcceptance(e, f, centre)) this.count(C.DOWNWARD_DECLINED, t);
-        else if (this.referDown(e, centre, t, uStay)) return;
+        const target = this.downwardChoice(e, f, centre !== f ? centre : -1, rehab, uAccept);
+        if (target < 0) this.count(C.DOWNWARD_DECLINED, t);
+        else if (this.referDown(e, target, t, uStay)) return;
       }
     }
     this.followUpOrEnd(e, t);
   }
 
   /**
-   * Probability that a patient accepts a downward referral to the home centre: a binary logit
-   * between rehabilitation there and at the discharging hospital, on the choice model's terms
-   * (tier constant, travel, quality at low acuity, out-of-pocket cost of the rehabilitation
-   * course and of any step-down stay, with its deductible, waived or not).
+   * Where a patient proposed a downward referral goes: a multinomial logit (one uniform) among
+   * staying at the discharging hospital, the home township or community centre, and the nearest
+   * rehabilitation and nursing facility where there is one, on the choice model's terms (tier
+   * constant, travel, quality at low acuity, out-of-pocket cost of the rehabilitation visits and
+   * of any step-down stay, with its deductible, waived or not). Returns the facility, or -1 when
+   * the patient stays.
    */
-  private downwardAcceptance(e: number, from: number, centre: number): number {
+  private downwardChoice(e: number, from: number, centre: number, rehab: number, u: number): number {
+    const stay = this.rehabUtility(e, from, false);
+    const toCentre = centre >= 0 ? Math.exp(this.rehabUtility(e, centre, true) - stay) : 0;
+    const toRehab = rehab >= 0 ? Math.exp(this.rehabUtility(e, rehab, true) - stay) : 0;
+    const total = 1 + toCentre + toRehab;
+    if (u < toCentre / total) return centre;
+    if (u < (toCentre + toRehab) / total) return rehab;
+    return -1;
+  }
+
+  /** Utility of the rehabilitation course at facility f (referred down there, or staying). */
+  private rehabUtility(e: number, f: number, down: boolean): number {
     const w = this.world;
     const c = this.choiceTables;
     const ep = this.episodes;
@@ -1207,47 +1229,59 @@ export class CarePathway implements PartitionModel {
     const kind = ep.kind[e];
     const scheme = this.hot[4 * r + 1] >>> 16;
     const rowBase = (kind * SCHEME_COUNT + scheme) * TIER_COUNT;
-    const first = this.entries(r);
+    const i = this.entries(r) + this.entryOffset(r, f);
+    const eb = i * ENTRY_STRIDE;
+    const tier = c.tier[i];
+    const column = down || this.referredCare(e) ? 0 : UNREFERRED;
     const visits = w.kinds.rehabVisits[kind];
-    const unreferred = this.referredCare(e) ? 0 : UNREFERRED;
-    const utility = (i: number, column: number) => {
-      const eb = i * ENTRY_STRIDE;
-      const tier = c.tier[i];
-      return (
-        c.entry[eb] +
-        c.entry[eb + 1] * c.qualityFloor +
-        c.costPerYuan * visits * c.row[(rowBase + tier) * ROW_STRIDE + column] * c.entry[eb + 2]
-      );
-    };
-    const down = first + this.entryOffset(r, centre);
-    let v = utility(down, 0) - utility(first + this.entryOffset(r, from), unreferred);
+    let v =
+      c.entry[eb] +
+      c.entry[eb + 1] * c.qualityFloor +
+      c.costPerYuan * visits * c.row[(rowBase + tier) * ROW_STRIDE + column] * c.entry[eb + 2];
     const stayDays = w.kinds.rehabStayDays[kind];
-    if (stayDays > 0) {
-      const cost =
-        stayDays * w.kinds.pricePerDay[kind * TIER_COUNT + TOWNSHIP] * c.entry[down * ENTRY_STRIDE + 2];
+    if (down && stayDays > 0) {
+      const cost = stayDays * w.kinds.pricePerDay[kind * TIER_COUNT + tier] * c.entry[eb + 2];
       const year = Math.floor(this.day / C.DAYS_PER_YEAR);
-      const due = this.deductibles.dueForStay(r, scheme, TOWNSHIP, year, false, true);
+      const due = this.deductibles.dueForStay(r, scheme, tier, year, false, true);
       const deductible = due < cost ? due : cost;
-      const uncovered = c.row[(rowBase + TOWNSHIP) * ROW_STRIDE + 4];
-      v += c.costPerYuan * (deductible + (cost - deductible) * uncovered);
+      v += c.costPerYuan * (deductible + (cost - deductible) * c.row[(rowBase + tier) * ROW_STRIDE + 4]);
     }
-    return 1 / (1 + Math.exp(-v));
+    return v;
+  }
+
+  /** The nearest rehabilitation and nursing facility in resident r's choice set, or -1. */
+  private nearestRehabFacility(r: number): number {
+    const cat = this.world.catchment;
+    const type = this.world.facilities.type;
+    let best = -1;
+    let bestMinutes = Number.POSITIVE_INFINITY;
+    for (let i = this.entries(r), end = this.entriesEnd(r); i < end; i++) {
+      if (type[cat.facility[i]] === REHAB_NURSING && cat.minutes[i] < bestMinutes) {
+        best = cat.facility[i];
+        bestMinutes = cat.minutes[i];
+      }
+    }
+    return best;
   }
 
   /**
-   * The patient goes down to the home centre for rehabilitation. Kinds with a step-down stay need
-   * one of the centre's beds within a day (a stable patient is not kept waiting longer): without
-   * one the referral fails and rehabilitation stays at the hospital (returns false).
+   * The patient goes down to the home centre or a rehabilitation and nursing facility. Kinds with
+   * a step-down stay need one of its beds within a day (a stable patient is not kept waiting
+   * longer): without one the referral fails and rehabilitation stays at the hospital (returns
+   * false).
    */
-  private referDown(e: number, centre: number, t: number, uStay: number): boolean {
+  private referDown(e: number, target: number, t: number, uStay: number): boolean {
     const w = this.world;
     const ep = this.episodes;
     const kind = ep.kind[e];
+    const tier = w.facilities.tier[target];
+    const toRehab = w.facilities.type[target] === REHAB_NURSING;
     const stayMean = w.kinds.rehabStayDays[kind];
-    const local = centre - this.firstFacility;
+    const local = target - this.firstFacility;
     if (stayMean <= 0 || local < 0 || local >= this.localCount) {
       this.count(C.DOWNWARD_REFERRALS, t);
-      ep.facility[e] = centre;
+      if (toRehab) this.count(C.DOWNWARD_TO_REHAB, t);
+      ep.facility[e] = target;
       return false;
     }
     const los = 1 + exponential(uStay, stayMean > 1 ? stayMean - 1 : 0);
@@ -1257,18 +1291,19 @@ export class CarePathway implements PartitionModel {
       return false;
     }
     this.count(C.DOWNWARD_REFERRALS, t);
+    if (toRehab) this.count(C.DOWNWARD_TO_REHAB, t);
     this.count(C.STEP_DOWN_STAYS, start);
-    ep.facility[e] = centre;
+    ep.facility[e] = target;
     ep.flags[e] |= ADMITTED;
-    this.count(C.ADMISSIONS + TOWNSHIP, start);
-    this.count(C.BED_DAYS + TOWNSHIP, start, los);
-    this.count(C.BED_WAIT_DAYS + TOWNSHIP, start, start - t);
+    this.count(C.ADMISSIONS + tier, start);
+    this.count(C.BED_DAYS + tier, start, los);
+    this.count(C.BED_WAIT_DAYS + tier, start, start - t);
     if (this.rural) {
       this.count(C.COUNTY_RESIDENT_ADMISSIONS, start);
       this.count(C.COUNTY_RESIDENT_DOMESTIC_ADMISSIONS, start);
     }
-    const cost = los * w.kinds.pricePerDay[kind * TIER_COUNT + TOWNSHIP] * w.facilities.priceFactor[centre];
-    this.chargeStay(e, ep.resident[e], TOWNSHIP, cost, start, true);
+    const cost = los * w.kinds.pricePerDay[kind * TIER_COUNT + tier] * w.facilities.priceFactor[target];
+    this.chargeStay(e, ep.resident[e], tier, cost, start, true);
     this.fel.push(this.at(start + los), DISCHARGE, e);
     return true;
   }

@@ -98,7 +98,9 @@ export const EMERGENCIES_NEAREST = REFERRALS_INTO_ALLIANCE + 1;
 export const COUNTY_RESIDENT_GRASSROOTS_VISITS = EMERGENCIES_NEAREST + 1;
 /** Admissions cared for in a family bed (家庭病床) by a contracted team (no ward bed). */
 export const FAMILY_BED_ADMISSIONS = COUNTY_RESIDENT_GRASSROOTS_VISITS + 1;
-export const COUNTER_COUNT = FAMILY_BED_ADMISSIONS + 1;
+/** Downward referrals that went to a rehabilitation and nursing facility. */
+export const DOWNWARD_TO_REHAB = FAMILY_BED_ADMISSIONS + 1;
+export const COUNTER_COUNT = DOWNWARD_TO_REHAB + 1;
 
 /** Episode outcomes: every episode ends in exactly one (or is still open when the run stops). */
 export const OUTCOME_NAMES = ["treatedOutpatient", "treatedInpatient", "optedOut"] as const;

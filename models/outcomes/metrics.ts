@@ -205,6 +205,7 @@ export function buildMetrics(
     downwardBlockedByBeds: sumRange(C.DOWNWARD_NO_BED),
     stepDownStays: sumRange(C.STEP_DOWN_STAYS),
     familyBedAdmissions: sumRange(C.FAMILY_BED_ADMISSIONS),
+    downwardToRehab: sumRange(C.DOWNWARD_TO_REHAB),
     retainedByTier: byTier((t) => sumRange(C.RETAINED + t)),
     referralsIntoAllianceShare: ratio(
       sumRange(C.REFERRALS_INTO_ALLIANCE),

@@ -37,7 +37,7 @@ const KIND_FIELDS =
   "admission|lengthOfStayDays|price|rehab|optOut|usualSource|maxBedWaitDays|severity|needLevel|visits";
 const FACILITY_FIELDS = "slotsPerDoctorDay|capability|quality|priceFactor";
 const TYPES =
-  "villageClinic|communityStation|townshipCentre|communityCentre|countyGeneral|countyTcm|citySecondary|tertiary|provincial";
+  "villageClinic|communityStation|townshipCentre|communityCentre|countyGeneral|countyTcm|citySecondary|rehabNursing|tertiary|provincial";
 
 /** Paths a timeline change may set (anchored regular expressions over the dotted path). */
 const CHANGEABLE: readonly RegExp[] = [

@@ -23,6 +23,7 @@ export const FACILITY_TYPES = [
   "countyGeneral",
   "countyTcm",
   "citySecondary",
+  "rehabNursing",
   "tertiary",
   "provincial",
 ] as const;
@@ -218,6 +219,19 @@ export const FacilitiesSchema = z
       capability: [3, 3, 3, 3, 3, 3, 2, 3],
       quality: 0.6,
     }),
+    // Rehabilitation and nursing facilities (康复医院、护理院) that downward referrals may go to
+    // besides the grassroots: few in 2015, so none is placed unless placement.rehabNursing is set
+    // or facilities.changes adds them. Supply, capability, quality and prices are assumptions.
+    rehabNursing: FacilityTypeSchema({
+      doctorsPerFacility: 0,
+      doctorsPer10k: 0.5,
+      gpShare: 0,
+      slotsPerDoctorDay: 10,
+      bedsPerFacility: 0,
+      bedsPer1000: 0.3,
+      capability: [0, 1, 0, 0, 0, 0, 0, 3],
+      quality: 0.45,
+    }),
     tertiary: FacilityTypeSchema({
       doctorsPerFacility: 0,
       doctorsPer10k: 5,
@@ -250,6 +264,12 @@ export const FacilitiesSchema = z
           .default(true)
           .describe(
             "A county TCM hospital beside the general one (counties > 300k need one of each, NHFPC tiered-care briefing 2015).",
+          ),
+        rehabNursing: z
+          .boolean()
+          .default(false)
+          .describe(
+            "One rehabilitation and nursing facility per county and district, sized by facilities.rehabNursing (default false: few in 2015; add single ones with facilities.changes).",
           ),
         tertiaryHospitals: z
           .number()

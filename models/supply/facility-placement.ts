@@ -23,6 +23,7 @@ export const TIER_OF_TYPE: Record<FacilityType, number> = {
   countyGeneral: COUNTY,
   countyTcm: COUNTY,
   citySecondary: COUNTY,
+  rehabNursing: COUNTY,
   tertiary: TERTIARY,
   provincial: OUT_OF_REGION,
 };
@@ -156,6 +157,8 @@ export function placeFacilities(
       rows.push(centre);
     }
     const areaPopulation = scale * area.population;
+    if (p.placement.rehabNursing)
+      rows.push(row(p, "rehabNursing", area.index, area.x, area.y - 0.5, areaPopulation));
     if (area.rural) {
       rows.push(row(p, "countyGeneral", area.index, area.x, area.y, areaPopulation));
       if (p.placement.countyTcm)

@@ -12,7 +12,12 @@ function gaussianSource(seed: string): () => number {
 type Simulate = (theta: number[]) => number;
 
 /** Runs to the end; `onGeneration` sees the posterior each time a generation completes. */
-function run(abc: AbcSmc, simulate: Simulate, batch?: number, onGeneration?: (p: AbcSmcPosterior) => void): AbcSmc {
+function run(
+  abc: AbcSmc,
+  simulate: Simulate,
+  batch?: number,
+  onGeneration?: (p: AbcSmcPosterior) => void,
+): AbcSmc {
   let seen = abc.generations.length;
   while (!abc.done) {
     abc.tell(abc.ask(batch).map(simulate));
@@ -28,7 +33,8 @@ function run(abc: AbcSmc, simulate: Simulate, batch?: number, onGeneration?: (p:
 function Phi(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
   const erf = 1 - poly * Math.exp(-z * z);
   return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
@@ -53,12 +59,32 @@ function moments(density: (x: number) => number, a: number, b: number, inside: (
   return { mean, sd: Math.sqrt(m2 / mass - mean * mean), inside: massInside / mass };
 }
 
-function weightedMass(p: AbcSmcPosterior, inside: (theta: number[]) => boolean): number {
-  let mass = 0;
+/**
+ * Weighted mean of f over the sample with its Monte-Carlo standard error, the delta-method
+ * variance Σ w_i² (f_i − f̄)² of a self-normalised importance-sampling estimate (Owen 2013,
+ * "Monte Carlo theory, methods and examples", §9.2). Unlike σ/√ESS it accounts for where the
+ * large weights sit relative to f, which matters for heavy-tailed quantities.
+ */
+function weighted(p: AbcSmcPosterior, f: (theta: number[]) => number): { value: number; se: number } {
+  let value = 0;
   p.particles.forEach((theta, i) => {
-    if (inside(theta)) mass += p.weights[i];
+    value += p.weights[i] * f(theta);
   });
-  return mass;
+  let variance = 0;
+  p.particles.forEach((theta, i) => {
+    variance += p.weights[i] ** 2 * (f(theta) - value) ** 2;
+  });
+  return { value, se: Math.sqrt(variance) };
+}
+
+/** Standard errors of the posterior mean and sd of parameter k (sd by the delta method from the variance). */
+function momentErrors(p: AbcSmcPosterior, k: number): { seMean: number; seSd: number } {
+  const m = p.mean[k];
+  const v = p.sd[k] ** 2;
+  const seMean = weighted(p, (t) => t[k]).se;
+  const variance = weighted(p, (t) => (t[k] - m) ** 2);
+  expect(variance.value).toBeCloseTo(v, 12);
+  return { seMean, seSd: variance.se / (2 * Math.sqrt(v)) };
 }
 
 describe("ABC-SMC", () => {
@@ -79,8 +105,8 @@ describe("ABC-SMC", () => {
     const abc = run(
       new AbcSmc({
         priors: [{ uniform: [-10, 10] }],
-        populationSize: 1000,
-        budget: 40_000,
+        populationSize: 2000,
+        budget: 100_000,
         seed: 1,
         targetTolerance: 0.05,
       }),
@@ -92,8 +118,9 @@ describe("ABC-SMC", () => {
     const post = abc.posterior()!;
     expect(post.tolerance).toBe(0.05);
     const abcSd = Math.sqrt(s * s + post.tolerance ** 2 / 3);
-    const seMean = post.sd / Math.sqrt(post.ess);
-    const seSd = post.sd / Math.sqrt(2 * post.ess);
+    const { seMean, seSd } = momentErrors(post, 0);
+    // Error bars tight enough for the comparison to mean something (typically 0.005 here).
+    expect(seSd).toBeLessThan(0.01);
     expect(Math.abs(post.mean[0] - xbar)).toBeLessThan(4 * seMean);
     expect(Math.abs(post.sd[0] - abcSd)).toBeLessThan(4 * seSd);
     // At the final tolerance the ABC sd is within 1.1 % of the conjugate σ/√n.
@@ -110,7 +137,7 @@ describe("ABC-SMC", () => {
     // θ ~ U(−10, 10), x | θ ~ ½ N(θ, 1) + ½ N(θ, 1/100), observed x = 0, distance |x|; Toni et al.
     // ran N = 1000 down to ε = 0.025. The exact posterior is ∝ ½ φ(θ) + ½ · 10 φ(10θ) on [−10, 10];
     // the ABC target at tolerance ε is ∝ P(|x| ≤ ε | θ). Both are integrated here numerically.
-    const eps = 0.025;
+    const eps = 0.05;
     const noise = gaussianSource("mixture");
     const coin = seedrandom("coin");
     const simulate: Simulate = ([theta]) => Math.abs(theta + (coin() < 0.5 ? 1 : 0.1) * noise());
@@ -118,7 +145,7 @@ describe("ABC-SMC", () => {
       new AbcSmc({
         priors: [{ uniform: [-10, 10] }],
         populationSize: 2000,
-        budget: 100_000,
+        budget: 250_000,
         seed: "toni",
         targetTolerance: eps,
       }),
@@ -138,21 +165,26 @@ describe("ABC-SMC", () => {
       inner,
     );
     // Closed form of the exact values, as a check on the integration: sd² = ½ + ½/100 and
-    // P(|θ| < 0.3) = ½ (2Φ(0.3) − 1) + ½ (2Φ(3) − 1).
+    // P(|θ| < 0.3) = ½ (2Φ(0.3) − 1) + ½ (2Φ(3) − 1) ≈ 0.6166.
     expect(exact.sd).toBeCloseTo(Math.sqrt(0.505), 6);
     expect(exact.inside).toBeCloseTo(Phi(0.3) + Phi(3) - 1, 5);
-    // Moving from ε = 0 to ε = 0.025 changes these by far less than the Monte-Carlo error below.
-    expect(Math.abs(abcTarget.inside - exact.inside)).toBeLessThan(0.005);
+    // Stopping at ε = 0.05 rather than Toni et al.'s 0.025 (half the simulations) moves the
+    // target by far less than the Monte-Carlo error below.
+    expect(Math.abs(abcTarget.inside - exact.inside)).toBeLessThan(0.01);
     expect(Math.abs(abcTarget.sd - exact.sd)).toBeLessThan(0.005);
 
-    const mass = weightedMass(post, ([t]) => inner(t));
-    const seMass = Math.sqrt((exact.inside * (1 - exact.inside)) / post.ess);
-    expect(Math.abs(mass - exact.inside)).toBeLessThan(4 * seMass + 0.005);
-    // The sd of a sd estimate from a sample of a distribution with kurtosis κ is about
-    // sd √((κ − 1) / (4 ESS)); this mixture has κ ≈ 2.9, so the normal-theory 1/√(2 ESS) is ample.
-    const seSd = exact.sd / Math.sqrt(2 * post.ess);
+    // The sd is dominated by the rare particles in the tails of the wide component, hence its
+    // comparatively large standard error (about 0.03 here; over 12 seeds the estimates spread
+    // by 0.039 around 0.715, matching the delta-method error).
+    const mass = weighted(post, ([t]) => (inner(t) ? 1 : 0));
+    const { seMean, seSd } = momentErrors(post, 0);
+    expect(Math.abs(mass.value - abcTarget.inside)).toBeLessThan(4 * mass.se);
+    expect(Math.abs(mass.value - exact.inside)).toBeLessThan(4 * mass.se + 0.01);
+    expect(Math.abs(post.sd[0] - abcTarget.sd)).toBeLessThan(4 * seSd);
     expect(Math.abs(post.sd[0] - exact.sd)).toBeLessThan(4 * seSd + 0.005);
-    expect(Math.abs(post.mean[0])).toBeLessThan(4 * (exact.sd / Math.sqrt(post.ess)));
+    expect(Math.abs(post.mean[0])).toBeLessThan(4 * seMean);
+    expect(seSd).toBeLessThan(0.05);
+    expect(mass.se).toBeLessThan(0.02);
   });
 
   it("lowers the tolerance every generation and reports acceptance rates (mean and sd of a normal)", () => {
@@ -173,10 +205,13 @@ describe("ABC-SMC", () => {
     };
     const observed = summaries(2, 1.5);
     const priors: Prior[] = [{ normal: [0, 3] }, { lognormal: [0, 1] }];
-    const abc = run(new AbcSmc({ priors, populationSize: 500, budget: 30_000, seed: 7, maxGenerations: 10 }), ([mu, sigma]) => {
-      const [m, s] = summaries(mu, sigma);
-      return Math.hypot(m - observed[0], s - observed[1]);
-    });
+    const abc = run(
+      new AbcSmc({ priors, populationSize: 500, budget: 30_000, seed: 7, maxGenerations: 10 }),
+      ([mu, sigma]) => {
+        const [m, s] = summaries(mu, sigma);
+        return Math.hypot(m - observed[0], s - observed[1]);
+      },
+    );
     const gens = abc.generations;
     expect(gens.length).toBeGreaterThanOrEqual(6);
     expect(gens[0].tolerance).toBe(Number.POSITIVE_INFINITY);
@@ -263,16 +298,16 @@ describe("ABC-SMC", () => {
           const abc = run(new AbcSmc({ priors, populationSize, budget, seed, quantile }), simulate, batch);
           expect(abc.simulations).toBeLessThanOrEqual(budget);
           expect(abc.evaluations.length).toBe(abc.simulations);
-          for (const { theta } of abc.evaluations) {
-            priors.forEach((p, k) => {
-              const x = theta[k];
-              if ("uniform" in p) {
-                expect(x).toBeGreaterThanOrEqual(p.uniform[0]);
-                expect(x).toBeLessThanOrEqual(p.uniform[1]);
-              } else if ("lognormal" in p) expect(x).toBeGreaterThan(0);
-              else expect(Number.isFinite(x)).toBe(true);
-            });
-          }
+          const inSupport = (p: Prior, x: number) =>
+            "uniform" in p
+              ? x >= p.uniform[0] && x <= p.uniform[1]
+              : "lognormal" in p
+                ? x > 0
+                : Number.isFinite(x);
+          const outside = abc.evaluations.filter(
+            ({ theta }) => !priors.every((p, k) => inSupport(p, theta[k])),
+          );
+          expect(outside).toEqual([]);
           const post = abc.posterior();
           if (post) {
             expect(post.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -285,7 +320,7 @@ describe("ABC-SMC", () => {
           for (let t = 1; t < tolerances.length; t++) expect(tolerances[t]).toBeLessThan(tolerances[t - 1]);
         },
       ),
-      { numRuns: 150, seed: 424242 },
+      { numRuns: 100, seed: 424242 },
     );
   });
 
@@ -311,7 +346,13 @@ describe("ABC-SMC", () => {
     // Distances take only the values 0.5 and 1, so the median soon stops moving.
     const coin = seedrandom("stall");
     const abc = run(
-      new AbcSmc({ priors: [{ normal: [0, 1] }], populationSize: 100, budget: 50_000, seed: 12, minAcceptanceRate: 0 }),
+      new AbcSmc({
+        priors: [{ normal: [0, 1] }],
+        populationSize: 100,
+        budget: 50_000,
+        seed: 12,
+        minAcceptanceRate: 0,
+      }),
       () => (coin() < 0.7 ? 0.5 : 1),
     );
     expect(abc.reason).toBe("tolerance");
@@ -320,6 +361,8 @@ describe("ABC-SMC", () => {
   it("rejects invalid priors", () => {
     const base = { populationSize: 10, budget: 100, seed: 1 };
     expect(() => new AbcSmc({ ...base, priors: [{ uniform: [1, 1] }] })).toThrow(/prior 0/);
-    expect(() => new AbcSmc({ ...base, priors: [{ normal: [0, 1] }, { lognormal: [0, -1] }] })).toThrow(/prior 1/);
+    expect(() => new AbcSmc({ ...base, priors: [{ normal: [0, 1] }, { lognormal: [0, -1] }] })).toThrow(
+      /prior 1/,
+    );
   });
 });

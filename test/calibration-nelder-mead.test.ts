@@ -75,9 +75,18 @@ describe("Nelder–Mead", () => {
     const centre = [1.5, -2, 0.25, 3];
     const scale = [1, 4, 0.5, 2];
     const bowl: Objective = (x) =>
-      7 + x.reduce((sum, xk, k) => sum + scale[k] * (xk - centre[k]) ** 2, 0) + (x[0] - centre[0]) * (x[1] - centre[1]);
+      7 +
+      x.reduce((sum, xk, k) => sum + scale[k] * (xk - centre[k]) ** 2, 0) +
+      (x[0] - centre[0]) * (x[1] - centre[1]);
     const nm = run(
-      new NelderMead({ start: [0, 0, 0, 0], step: 1, xTol: 1e-7, fTol: 1e-12, maxEvaluations: 2000, adaptive }),
+      new NelderMead({
+        start: [0, 0, 0, 0],
+        step: 1,
+        xTol: 1e-7,
+        fTol: 1e-12,
+        maxEvaluations: 2000,
+        adaptive,
+      }),
       bowl,
     );
     expect(nm.reason).toBe("converged");
@@ -98,10 +107,13 @@ describe("Nelder–Mead", () => {
   it("keeps every point in the box and never exceeds the budget (property)", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -5, max: 5, noNaN: true }), fc.double({ min: 0.1, max: 5, noNaN: true })), {
-          minLength: 1,
-          maxLength: 4,
-        }),
+        fc.array(
+          fc.tuple(fc.double({ min: -5, max: 5, noNaN: true }), fc.double({ min: 0.1, max: 5, noNaN: true })),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
         fc.array(fc.double({ min: -20, max: 20, noNaN: true }), { minLength: 4, maxLength: 4 }),
         fc.integer({ min: 5, max: 120 }),
         fc.boolean(),
@@ -117,12 +129,8 @@ describe("Nelder–Mead", () => {
           );
           expect(nm.evaluations).toBeLessThanOrEqual(maxEvaluations);
           expect(nm.history.length).toBe(nm.evaluations);
-          for (const { x } of nm.history) {
-            for (let k = 0; k < n; k++) {
-              expect(x[k]).toBeGreaterThanOrEqual(lower[k]);
-              expect(x[k]).toBeLessThanOrEqual(upper[k]);
-            }
-          }
+          const outside = nm.history.filter(({ x }) => x.some((xk, k) => xk < lower[k] || xk > upper[k]));
+          expect(outside).toEqual([]);
         },
       ),
       { numRuns: 200, seed: 20240611 },
@@ -200,7 +208,14 @@ describe("Nelder–Mead", () => {
       [1, 1],
       [(1 + Math.sqrt(33)) / 8, (1 - Math.sqrt(33)) / 8],
     ];
-    const options = { start: [0, 0], step: 0.5, initialSimplex, xTol: 1e-8, fTol: 1e-8, maxEvaluations: 2000 };
+    const options = {
+      start: [0, 0],
+      step: 0.5,
+      initialSimplex,
+      xTol: 1e-8,
+      fTol: 1e-8,
+      maxEvaluations: 2000,
+    };
     const stuck = run(new NelderMead(options), mckinnon);
     expect(stuck.best!.x[0]).toBeCloseTo(0, 6);
     expect(stuck.best!.x[1]).toBeCloseTo(0, 6);

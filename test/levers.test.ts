@@ -143,6 +143,34 @@ describe("insurance levers", () => {
   );
 
   it(
+    "per-service-unit payment of hospital visits lowers out of pocket per visit there",
+    async () => {
+      const m = await run({ "payment.outpatientVisits": "perServiceUnit" });
+      // 5% off each county and tertiary visit's price: 5% off what patients pay for it, by hand.
+      expect(m.summary.outOfPocketPerVisitByTier.tertiary).toBeLessThan(
+        0.975 * base.summary.outOfPocketPerVisitByTier.tertiary,
+      );
+      expect(m.summary.outOfPocketPerVisitByTier.township).toBeCloseTo(
+        base.summary.outOfPocketPerVisitByTier.township,
+        0,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "day surgery frees tertiary beds: fewer bed-days, shorter bed waits",
+    async () => {
+      const m = await run({ "payment.daySurgeryShare.tertiary": 0.5, "payment.daySurgeryShare.county": 0.5 });
+      expect(m.summary.bedOccupancyByTier.tertiary).toBeLessThan(
+        base.summary.bedOccupancyByTier.tertiary - 0.01,
+      );
+      expect(m.summary.bedTransfers).toBeLessThan(base.summary.bedTransfers);
+    },
+    TIMEOUT,
+  );
+
+  it(
     "per-case payment lowers what the fund pays county and tertiary hospitals",
     async () => {
       const m = await run({ "payment.hospitalStays": "perCase" });

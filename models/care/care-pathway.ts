@@ -16,7 +16,7 @@ import {
   settleOutpatient,
   settleStay,
 } from "../policy/insurance.ts";
-import { stayCostFactor } from "../policy/payment.ts";
+import { daySurgeryShare, stayCostFactor, visitCostFactor } from "../policy/payment.ts";
 import { type GatekeepingRules, gatekeepingRules } from "../policy/referral.ts";
 import { advanceYear } from "../population/demography.ts";
 import {
@@ -73,6 +73,7 @@ const REHABILITATION = CONDITION_GROUPS.indexOf("rehabilitation");
 const CHRONIC_GROUP = CONDITION_GROUPS.indexOf("chronic");
 const REHAB_NURSING = FACILITY_TYPES.indexOf("rehabNursing");
 const RESPIRATORY_GROUP = CONDITION_GROUPS.indexOf("respiratory");
+const SURGERY_GROUP = CONDITION_GROUPS.indexOf("surgery");
 const ONSET = 1;
 const VISIT = 2;
 const DISCHARGE = 3;
@@ -744,7 +745,10 @@ export class CarePathway implements PartitionModel {
       if (admissionDue && this.admissionDraw(e, timing) < w.kinds.admission[kind * TIER_COUNT + tier]) {
         flags |= ADMIT_PLANNED;
         const mean = w.kinds.lengthOfStay[kind * TIER_COUNT + tier];
-        los = 1 + exponential(ep.stayDraw[e], mean - 1);
+        const day = ep.group[e] === SURGERY_GROUP ? daySurgeryShare(w, tier) : 0;
+        // Day surgery takes the lowest `day` of the stay draw; the rest keep the kind's law.
+        const u = ep.stayDraw[e];
+        los = u < day ? 1 : 1 + exponential(day > 0 ? (u - day) / (1 - day) : u, mean - 1);
         if (fac.simulatedBeds[f] === 0 && tier !== OUT_OF_REGION) flags |= NO_BED_HERE;
       }
     }
@@ -1013,7 +1017,10 @@ export class CarePathway implements PartitionModel {
     const r = ep.resident[e];
     const kind = ep.kind[e];
     const scheme = this.hot[4 * r + 1] >>> 16;
-    const price = w.kinds.priceOutpatient[kind * TIER_COUNT + tier] * w.facilities.priceFactor[f];
+    const price =
+      w.kinds.priceOutpatient[kind * TIER_COUNT + tier] *
+      w.facilities.priceFactor[f] *
+      visitCostFactor(w, tier);
     if (price <= 0) return;
     const at = kindSchemeTier(kind, scheme, tier);
     const rate = this.referredCare(e) ? ins.outpatientRate[at] : ins.unreferredOutpatientRate[at];

@@ -43,6 +43,30 @@ export const PaymentSchema = z
       .describe(
         "What a stay costs under per-case payment, as a share of its fee-for-service cost. Default 0.938: −6.2% spending per admission in Beijing's DRG pilot, length of stay unchanged (Jian W et al., Health Aff 2015;34(10):1745).",
       ),
+    outpatientVisits: z
+      .enum(["feeForService", "perServiceUnit"])
+      .default("feeForService")
+      .describe(
+        "How county and tertiary hospitals are paid for outpatient visits: fee for service (default) or per service unit (按服务单元付费: a fixed price per visit, which trims what a visit costs).",
+      ),
+    perServiceUnitCostFactor: z
+      .number()
+      .min(0.5)
+      .max(1)
+      .default(0.95)
+      .describe(
+        "What a visit costs under per-service-unit payment, as a share of its fee-for-service cost. Default 0.95: assumed, by analogy with the per-case cut of stays (no Chinese estimate found).",
+      ),
+    daySurgeryShare: z
+      .object({
+        county: z.number().min(0).max(1).default(0),
+        tertiary: z.number().min(0).max(1).default(0),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "Share of surgical admissions (condition group surgery) at county and tertiary hospitals done as day surgery (日间手术): one bed-day instead of the kind's length of stay, paid per day like other stays. Default 0: the kinds' lengths of stay are 2015's, day surgery included.",
+      ),
     globalBudgetRetention: retention(
       "a county hospital of a county medical community paid a global budget (alliances.countyCommunities.globalBudget)",
     ),
@@ -63,4 +87,26 @@ export type PaymentParams = z.infer<typeof PaymentSchema>;
 export function stayCostFactor(world: { scenario: { payment: PaymentParams } }, tier: number): number {
   const p = world.scenario.payment;
   return p.hospitalStays === "perCase" && (tier === COUNTY || tier === TERTIARY) ? p.perCaseCostFactor : 1;
+}
+
+/** What an outpatient visit at `tier` costs as a share of its fee-for-service price (per-service-unit payment). */
+export function visitCostFactor(world: { scenario: { payment: PaymentParams } }, tier: number): number {
+  const p = world.scenario.payment;
+  return p.outpatientVisits === "perServiceUnit" && (tier === COUNTY || tier === TERTIARY)
+    ? p.perServiceUnitCostFactor
+    : 1;
+}
+
+/** Share of surgical admissions at `tier` done as day surgery. */
+export function daySurgeryShare(world: { scenario: { payment: PaymentParams } }, tier: number): number {
+  const d = world.scenario.payment.daySurgeryShare;
+  return tier === COUNTY ? d.county : tier === TERTIARY ? d.tertiary : 0;
+}
+
+/**
+ * Mean length of stay of a kind at a tier once day surgery takes its share: day cases stay one
+ * day, the others the kind's mean.
+ */
+export function meanStay(mean: number, dayShare: number): number {
+  return dayShare * 1 + (1 - dayShare) * mean;
 }

@@ -1,10 +1,10 @@
 import { inAlliance } from "../../policy/alliances.ts";
 import { type InsuranceTables, kindSchemeTier, SCHEME_COUNT } from "../../policy/insurance.ts";
-import { stayCostFactor } from "../../policy/payment.ts";
+import { daySurgeryShare, meanStay, stayCostFactor, visitCostFactor } from "../../policy/payment.ts";
 import { byTierArray } from "../../supply/by-tier.ts";
 import { OUT_OF_REGION, TIER_COUNT } from "../../supply/tiers.ts";
 import { insuranceOf, type World } from "../../world.ts";
-import { GROUP_COUNT } from "../condition-groups.ts";
+import { CONDITION_GROUPS, GROUP_COUNT } from "../condition-groups.ts";
 
 /**
  * The parts of the choice utilities that do not change during a run, packed so that scoring an
@@ -77,12 +77,17 @@ function buildChoiceTables(w: World, insurance: InsuranceTables): ChoiceTables {
         const st = scheme * TIER_COUNT + tier;
         const kst = kindSchemeTier(k, scheme, tier);
         const at = kst * ROW_STRIDE;
-        row[at] = w.kinds.priceOutpatient[kt] * (1 - insurance.outpatientRate[kst]);
+        const visitPrice = w.kinds.priceOutpatient[kt] * visitCostFactor(w, tier);
+        const stay = meanStay(
+          w.kinds.lengthOfStay[kt],
+          CONDITION_GROUPS[w.kinds.group[k]] === "surgery" ? daySurgeryShare(w, tier) : 0,
+        );
+        row[at] = visitPrice * (1 - insurance.outpatientRate[kst]);
         row[at + 1] = w.kinds.admission[kt];
-        row[at + 2] = w.kinds.lengthOfStay[kt] * w.kinds.pricePerDay[kt] * stayCostFactor(w, tier);
+        row[at + 2] = stay * w.kinds.pricePerDay[kt] * stayCostFactor(w, tier);
         row[at + 3] = insurance.deductible[st];
         row[at + 4] = 1 - insurance.inpatientRate[kst];
-        row[at + 5] = w.kinds.priceOutpatient[kt] * (1 - insurance.unreferredOutpatientRate[kst]);
+        row[at + 5] = visitPrice * (1 - insurance.unreferredOutpatientRate[kst]);
         row[at + 6] = 1 - insurance.unreferredInpatientRate[kst];
       }
     }

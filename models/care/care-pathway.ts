@@ -1355,6 +1355,9 @@ export class CarePathway implements PartitionModel {
       this.hot.byteLength +
       r.keyGroups.byteLength +
       this.deductibles.byteLength +
+      (this.benefits?.byteLength ?? 0) +
+      this.contracts.byteLength +
+      this.managedVisits.byteLength +
       this.fel.byteLength +
       this.episodes.byteLength
     );

@@ -214,6 +214,8 @@ export interface RunMetrics {
   years: number;
   startYear: number;
   summary: YearSummary;
+  /** The full summary of every simulated year, keyed by calendar year ("2015"); `summary` is the last. */
+  byYear: Record<string, YearSummary>;
   /** The dated policy changes of the scenario's timeline, in date order. */
   timeline: TimelineEntry[];
   targets: TargetScore[];

@@ -87,191 +87,199 @@ export function buildMetrics(
 ): RunMetrics {
   const { years, population, seed, startYear } = scenario.run;
   const months = years * 12;
-  const from = months - 12;
   const R = reps.length;
   const mean = (f: (r: ReplicationCounts) => number) => reps.reduce((s, r) => s + f(r), 0) / R;
-  const rates = reps.map((r) => yearRates(r.counters, from, months, population));
-  const m = <K extends keyof (typeof rates)[0]>(k: K) => rates.reduce((s, r) => s + (r[k] as number), 0) / R;
-  const sumRange = (c: number) => mean((r) => total(r.counters, c, from, months));
+  /** The summary of simulated year y (0-based): every metric over its twelve months. */
+  const summarize = (y: number): YearSummary => {
+    const from = 12 * y;
+    const to = from + 12;
+    const rates = reps.map((r) => yearRates(r.counters, from, to, population));
+    const m = <K extends keyof (typeof rates)[0]>(k: K) =>
+      rates.reduce((s, r) => s + (r[k] as number), 0) / R;
+    const sumRange = (c: number) => mean((r) => total(r.counters, c, from, to));
 
-  const visitsAt = (t: number) => rates.reduce((s, r) => s + r.visits[t], 0) / R;
-  const visitsByTier = byTier(visitsAt);
-  const { workingDaysPerYear } = scenario.facilities;
-  // Simulated visits stand for `scale` real ones each, seen by the region's real doctors.
-  const perDoctorDay = (t: number) =>
-    ratio(visitsAt(t) * supply.region.residentsPerSimulated, supply.doctorsByTier[t] * workingDaysPerYear);
-  // The load on the real region's beds: each simulated bed-day stands for `scale` real ones.
-  const occupancy = (t: number) =>
-    ratio(
-      sumRange(C.BED_DAYS + t) * supply.region.residentsPerSimulated,
-      supply.bedsByTier[t] * C.DAYS_PER_YEAR,
-    );
-  const firstContactByKind = Object.fromEntries(
-    kindIds.map((id, k) => {
-      const at = (slot: number) => sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + slot);
-      let all = 0;
-      for (let slot = 0; slot < C.FIRST_CONTACT_SLOTS; slot++) all += at(slot);
-      return [id, { ...byTier((t) => ratio(at(t), all)), optOut: ratio(at(C.OPT_OUT_SLOT), all) }];
-    }),
-  );
-  const allVisits = m("all");
-  let referralOnly = 0;
-  for (let t = 0; t < TIER_NAMES.length; t++) referralOnly += sumRange(C.VISITS_ENDING_IN_REFERRAL + t);
-  const admissionsByTier = byTier((t) => rates.reduce((s, r) => s + r.admissions[t], 0) / R);
-  const sumBefore = (c: number) => mean((r) => total(r.counters, c, from - 12, from));
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  // First contacts where care was sought, by tier: all, contract holders', two-week illness.
-  const firstAt = (k: number, t: number) => sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + t);
-  const allFirst = TIER_NAMES.map((_, t) => kindIds.reduce((s, _id, k) => s + firstAt(k, t), 0));
-  const holderFirst = TIER_NAMES.map((_, t) => sumRange(C.FIRST_CONTACT_HOLDERS + t));
-  const twoWeekKinds = scenario.episodes.kinds.flatMap((k, i) => (k.twoWeekIllness ? [i] : []));
-  const twoWeekFirst = TIER_NAMES.map((_, t) => twoWeekKinds.reduce((s, k) => s + firstAt(k, t), 0));
-  const fundAt = (t: number) => sumRange(C.FUND_OUTPATIENT + t) + sumRange(C.FUND_INPATIENT + t);
-  const fundAll = TIER_NAMES.reduce((s, _, t) => s + fundAt(t), 0);
-  const oopAll = TIER_NAMES.reduce(
-    (s, _, t) => s + sumRange(C.OOP_OUTPATIENT + t) + sumRange(C.OOP_INPATIENT + t),
-    0,
-  );
-  const summary: YearSummary = {
-    year: years,
-    label: String(startYear + years - 1),
-    visitsByTier,
-    visitsShareByTier: byTier((t) => ratio(visitsAt(t), allVisits)),
-    admissionsByTier,
-    totalVisits: m("all"),
-    visitsPerPersonYear: m("visitsPerPersonYear"),
-    grassrootsShare: m("grassrootsShare"),
-    grassrootsShareByPlace: {
-      districts: ratio(
-        visitsAt(VILLAGE) + visitsAt(TOWNSHIP) - sumRange(C.COUNTY_RESIDENT_GRASSROOTS_VISITS),
-        allVisits - sumRange(C.COUNTY_RESIDENT_VISITS),
-      ),
-      counties: ratio(sumRange(C.COUNTY_RESIDENT_GRASSROOTS_VISITS), sumRange(C.COUNTY_RESIDENT_VISITS)),
-    },
-    hospitalShare: m("hospitalShare"),
-    countyDomesticRate: m("countyDomesticRate"),
-    countyDomesticAdmissionRate: m("countyDomesticAdmissionRate"),
-    countyHospitalReferralOutRate: m("countyHospitalReferralOutRate"),
-    upwardReferrals: sumRange(C.UPWARD_REFERRALS),
-    upwardReferralPatients: sumRange(C.UPWARD_REFERRED_EPISODES),
-    downwardReferrals: sumRange(C.DOWNWARD_REFERRALS),
-    admissionsPer100: m("admissionsPer100"),
-    meanOutpatientWaitDaysByTier: byTier((t) => ratio(sumRange(C.OUTPATIENT_WAIT_DAYS + t), visitsAt(t))),
-    firstContactByKind,
-    capableFirstContactByKind: Object.fromEntries(
+    const visitsAt = (t: number) => rates.reduce((s, r) => s + r.visits[t], 0) / R;
+    const visitsByTier = byTier(visitsAt);
+    const { workingDaysPerYear } = scenario.facilities;
+    // Simulated visits stand for `scale` real ones each, seen by the region's real doctors.
+    const perDoctorDay = (t: number) =>
+      ratio(visitsAt(t) * supply.region.residentsPerSimulated, supply.doctorsByTier[t] * workingDaysPerYear);
+    // The load on the real region's beds: each simulated bed-day stands for `scale` real ones.
+    const occupancy = (t: number) =>
+      ratio(
+        sumRange(C.BED_DAYS + t) * supply.region.residentsPerSimulated,
+        supply.bedsByTier[t] * C.DAYS_PER_YEAR,
+      );
+    const firstContactByKind = Object.fromEntries(
       kindIds.map((id, k) => {
-        let sought = 0;
-        for (let t = 0; t < TIER_NAMES.length; t++)
-          sought += sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + t);
-        return [id, ratio(sumRange(C.FIRST_CONTACT_CAPABLE + k), sought)];
+        const at = (slot: number) => sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + slot);
+        let all = 0;
+        for (let slot = 0; slot < C.FIRST_CONTACT_SLOTS; slot++) all += at(slot);
+        return [id, { ...byTier((t) => ratio(at(t), all)), optOut: ratio(at(C.OPT_OUT_SLOT), all) }];
       }),
-    ),
-    bedOccupancyByTier: {
-      township: occupancy(TOWNSHIP),
-      county: occupancy(COUNTY),
-      tertiary: occupancy(TERTIARY),
-    },
-    visitsPerDoctorDayByTier: {
-      village: perDoctorDay(VILLAGE),
-      township: perDoctorDay(TOWNSHIP),
-      county: perDoctorDay(COUNTY),
-      tertiary: perDoctorDay(TERTIARY),
-    },
-    referralOnlyVisitShare: ratio(referralOnly, allVisits),
-    turnedAwayShareByTier: byTier((t) => ratio(sumRange(C.BALKED + t), visitsAt(t))),
-    bedTransfers: TIER_NAMES.reduce((s, _, t) => s + sumRange(C.BED_TRANSFERS + t), 0),
-    admissionsRedirected: sumRange(C.ADMISSIONS_REDIRECTED),
-    deathsPer1000: ratio(1000 * sumRange(C.DEATHS), population),
-    usualSourceReturnRate: ratio(sumRange(C.USUAL_SOURCE_KEPT), sumRange(C.USUAL_SOURCE_ELIGIBLE)),
-    outOfPocketPerVisitByTier: byTier((t) => ratio(sumRange(C.OOP_OUTPATIENT + t), visitsAt(t))),
-    outOfPocketPerStayByTier: byTier((t) =>
-      ratio(sumRange(C.OOP_INPATIENT + t), admissionsByTier[TIER_NAMES[t]]),
-    ),
-    fundPerCapitaByTier: byTier((t) => ratio(fundAt(t), population)),
-    fundShareByTier: byTier((t) => ratio(fundAt(t), fundAll)),
-    fundPerCapitaByScheme: Object.fromEntries(
-      SCHEME_NAMES.map((s, i) => [s, ratio(sumRange(C.FUND_BY_SCHEME + i), population)]),
-    ),
-    outOfPocketPerCapitaByScheme: Object.fromEntries(
-      SCHEME_NAMES.map((s, i) => [s, ratio(sumRange(C.OOP_BY_SCHEME + i), population)]),
-    ),
-    outOfPocketShare: ratio(oopAll, oopAll + fundAll),
-    fundSpendingRegion: fundAll * supply.region.residentsPerSimulated,
-    downwardProposed: sumRange(C.DOWNWARD_PROPOSED),
-    downwardAcceptance: ratio(
-      sumRange(C.DOWNWARD_PROPOSED) - sumRange(C.DOWNWARD_DECLINED),
-      sumRange(C.DOWNWARD_PROPOSED),
-    ),
-    downwardBlockedByBeds: sumRange(C.DOWNWARD_NO_BED),
-    stepDownStays: sumRange(C.STEP_DOWN_STAYS),
-    familyBedAdmissions: sumRange(C.FAMILY_BED_ADMISSIONS),
-    downwardToRehab: sumRange(C.DOWNWARD_TO_REHAB),
-    retainedByTier: byTier((t) => sumRange(C.RETAINED + t)),
-    referralsIntoAllianceShare: ratio(
-      sumRange(C.REFERRALS_INTO_ALLIANCE),
-      sumRange(C.REFERRALS_FROM_MEMBERS),
-    ),
-    emergenciesWithoutGreenChannel: ratio(
-      sumRange(C.EMERGENCIES_NEAREST),
-      scenario.episodes.kinds.reduce(
-        (s, k, i) => (k.emergency ? s + sumRange(C.EPISODES_STARTED + i) : s),
-        0,
-      ),
-    ),
-    downwardReferralGrowth:
-      years >= 2 ? ratio(sumRange(C.DOWNWARD_REFERRALS), sumBefore(C.DOWNWARD_REFERRALS)) - 1 : null,
-    referralOutRateByTier: byTier((t) =>
-      ratio(sumRange(C.REFERRED_OUT_OF_TIER + t), sumRange(C.EPISODES_SEEN_AT_TIER + t)),
-    ),
-    contractCoverage: ratio(sumRange(C.TALLY_HOLDERS), sumRange(C.TALLY_RESIDENTS)),
-    contractCoverageUrban: ratio(sumRange(C.TALLY_URBAN_HOLDERS), sumRange(C.TALLY_URBAN_RESIDENTS)),
-    contractCoverageKeyPopulations: ratio(sumRange(C.TALLY_KEY_HOLDERS), sumRange(C.TALLY_KEY_MEMBERS)),
-    contractCoverageByGroup: Object.fromEntries(
-      CONTRACT_GROUPS.map((g, i) => [
-        g,
-        ratio(sumRange(C.TALLY_GROUP_HOLDERS + i), sumRange(C.TALLY_GROUP_MEMBERS + i)),
-      ]),
-    ),
-    contractRenewalRate: ratio(sumRange(C.TALLY_RENEWED), sumRange(C.TALLY_RENEWAL_ELIGIBLE)),
-    contractFeesPerCapita: ratio(
-      sumRange(C.CONTRACT_FEES) + sumRange(C.CONTRACT_FEES + 1) + sumRange(C.CONTRACT_FEES + 2),
-      population,
-    ),
-    grassrootsFirstContactHolders: ratio(holderFirst[VILLAGE] + holderFirst[TOWNSHIP], sum(holderFirst)),
-    grassrootsFirstContactNonHolders: ratio(
-      allFirst[VILLAGE] + allFirst[TOWNSHIP] - holderFirst[VILLAGE] - holderFirst[TOWNSHIP],
-      sum(allFirst) - sum(holderFirst),
-    ),
-    twoWeekIllnessGrassrootsFirstContact: ratio(
-      twoWeekFirst[VILLAGE] + twoWeekFirst[TOWNSHIP],
-      sum(twoWeekFirst),
-    ),
-    htnDmStandardizedManagement: ratio(sumRange(C.TALLY_HTN_DM_MANAGED), sumRange(C.TALLY_HTN_DM_PATIENTS)),
-    htnDmStandardizedManagementUrban: ratio(
-      sumRange(C.TALLY_URBAN_HTN_DM_MANAGED),
-      sumRange(C.TALLY_URBAN_HTN_DM_PATIENTS),
-    ),
-    episodes: {
-      started: kindIds.reduce((s, _, k) => s + sumRange(C.EPISODES_STARTED + k), 0),
-      byOutcome: {
-        [OUTCOME_NAMES[0]]: sumRange(C.ENDED_OUTPATIENT),
-        [OUTCOME_NAMES[1]]: sumRange(C.ENDED_INPATIENT),
-        [OUTCOME_NAMES[2]]: sumRange(C.ENDED_OPT_OUT),
+    );
+    const allVisits = m("all");
+    let referralOnly = 0;
+    for (let t = 0; t < TIER_NAMES.length; t++) referralOnly += sumRange(C.VISITS_ENDING_IN_REFERRAL + t);
+    const admissionsByTier = byTier((t) => rates.reduce((s, r) => s + r.admissions[t], 0) / R);
+    const sumBefore = (c: number) => mean((r) => total(r.counters, c, from - 12, from));
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    // First contacts where care was sought, by tier: all, contract holders', two-week illness.
+    const firstAt = (k: number, t: number) => sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + t);
+    const allFirst = TIER_NAMES.map((_, t) => kindIds.reduce((s, _id, k) => s + firstAt(k, t), 0));
+    const holderFirst = TIER_NAMES.map((_, t) => sumRange(C.FIRST_CONTACT_HOLDERS + t));
+    const twoWeekKinds = scenario.episodes.kinds.flatMap((k, i) => (k.twoWeekIllness ? [i] : []));
+    const twoWeekFirst = TIER_NAMES.map((_, t) => twoWeekKinds.reduce((s, k) => s + firstAt(k, t), 0));
+    const fundAt = (t: number) => sumRange(C.FUND_OUTPATIENT + t) + sumRange(C.FUND_INPATIENT + t);
+    const fundAll = TIER_NAMES.reduce((s, _, t) => s + fundAt(t), 0);
+    const oopAll = TIER_NAMES.reduce(
+      (s, _, t) => s + sumRange(C.OOP_OUTPATIENT + t) + sumRange(C.OOP_INPATIENT + t),
+      0,
+    );
+    return {
+      year: y + 1,
+      label: String(startYear + y),
+      visitsByTier,
+      visitsShareByTier: byTier((t) => ratio(visitsAt(t), allVisits)),
+      admissionsByTier,
+      totalVisits: m("all"),
+      visitsPerPersonYear: m("visitsPerPersonYear"),
+      grassrootsShare: m("grassrootsShare"),
+      grassrootsShareByPlace: {
+        districts: ratio(
+          visitsAt(VILLAGE) + visitsAt(TOWNSHIP) - sumRange(C.COUNTY_RESIDENT_GRASSROOTS_VISITS),
+          allVisits - sumRange(C.COUNTY_RESIDENT_VISITS),
+        ),
+        counties: ratio(sumRange(C.COUNTY_RESIDENT_GRASSROOTS_VISITS), sumRange(C.COUNTY_RESIDENT_VISITS)),
       },
-      byKind: Object.fromEntries(kindIds.map((id, k) => [id, sumRange(C.EPISODES_STARTED + k)])),
-    },
-    spread: Object.fromEntries(
-      (
-        [
-          "grassrootsShare",
-          "countyDomesticRate",
-          "countyHospitalReferralOutRate",
-          "visitsPerPersonYear",
-          "admissionsPer100",
-        ] as const
-      ).map((k) => [k, spread(rates.map((r) => r[k]))]),
-    ),
+      hospitalShare: m("hospitalShare"),
+      countyDomesticRate: m("countyDomesticRate"),
+      countyDomesticAdmissionRate: m("countyDomesticAdmissionRate"),
+      countyHospitalReferralOutRate: m("countyHospitalReferralOutRate"),
+      upwardReferrals: sumRange(C.UPWARD_REFERRALS),
+      upwardReferralPatients: sumRange(C.UPWARD_REFERRED_EPISODES),
+      downwardReferrals: sumRange(C.DOWNWARD_REFERRALS),
+      admissionsPer100: m("admissionsPer100"),
+      meanOutpatientWaitDaysByTier: byTier((t) => ratio(sumRange(C.OUTPATIENT_WAIT_DAYS + t), visitsAt(t))),
+      firstContactByKind,
+      capableFirstContactByKind: Object.fromEntries(
+        kindIds.map((id, k) => {
+          let sought = 0;
+          for (let t = 0; t < TIER_NAMES.length; t++)
+            sought += sumRange(C.FIRST_CONTACT + k * C.FIRST_CONTACT_SLOTS + t);
+          return [id, ratio(sumRange(C.FIRST_CONTACT_CAPABLE + k), sought)];
+        }),
+      ),
+      bedOccupancyByTier: {
+        township: occupancy(TOWNSHIP),
+        county: occupancy(COUNTY),
+        tertiary: occupancy(TERTIARY),
+      },
+      visitsPerDoctorDayByTier: {
+        village: perDoctorDay(VILLAGE),
+        township: perDoctorDay(TOWNSHIP),
+        county: perDoctorDay(COUNTY),
+        tertiary: perDoctorDay(TERTIARY),
+      },
+      referralOnlyVisitShare: ratio(referralOnly, allVisits),
+      turnedAwayShareByTier: byTier((t) => ratio(sumRange(C.BALKED + t), visitsAt(t))),
+      bedTransfers: TIER_NAMES.reduce((s, _, t) => s + sumRange(C.BED_TRANSFERS + t), 0),
+      admissionsRedirected: sumRange(C.ADMISSIONS_REDIRECTED),
+      deathsPer1000: ratio(1000 * sumRange(C.DEATHS), population),
+      usualSourceReturnRate: ratio(sumRange(C.USUAL_SOURCE_KEPT), sumRange(C.USUAL_SOURCE_ELIGIBLE)),
+      outOfPocketPerVisitByTier: byTier((t) => ratio(sumRange(C.OOP_OUTPATIENT + t), visitsAt(t))),
+      outOfPocketPerStayByTier: byTier((t) =>
+        ratio(sumRange(C.OOP_INPATIENT + t), admissionsByTier[TIER_NAMES[t]]),
+      ),
+      fundPerCapitaByTier: byTier((t) => ratio(fundAt(t), population)),
+      fundShareByTier: byTier((t) => ratio(fundAt(t), fundAll)),
+      fundPerCapitaByScheme: Object.fromEntries(
+        SCHEME_NAMES.map((s, i) => [s, ratio(sumRange(C.FUND_BY_SCHEME + i), population)]),
+      ),
+      outOfPocketPerCapitaByScheme: Object.fromEntries(
+        SCHEME_NAMES.map((s, i) => [s, ratio(sumRange(C.OOP_BY_SCHEME + i), population)]),
+      ),
+      outOfPocketShare: ratio(oopAll, oopAll + fundAll),
+      fundSpendingRegion: fundAll * supply.region.residentsPerSimulated,
+      downwardProposed: sumRange(C.DOWNWARD_PROPOSED),
+      downwardAcceptance: ratio(
+        sumRange(C.DOWNWARD_PROPOSED) - sumRange(C.DOWNWARD_DECLINED),
+        sumRange(C.DOWNWARD_PROPOSED),
+      ),
+      downwardBlockedByBeds: sumRange(C.DOWNWARD_NO_BED),
+      stepDownStays: sumRange(C.STEP_DOWN_STAYS),
+      familyBedAdmissions: sumRange(C.FAMILY_BED_ADMISSIONS),
+      downwardToRehab: sumRange(C.DOWNWARD_TO_REHAB),
+      retainedByTier: byTier((t) => sumRange(C.RETAINED + t)),
+      referralsIntoAllianceShare: ratio(
+        sumRange(C.REFERRALS_INTO_ALLIANCE),
+        sumRange(C.REFERRALS_FROM_MEMBERS),
+      ),
+      emergenciesWithoutGreenChannel: ratio(
+        sumRange(C.EMERGENCIES_NEAREST),
+        scenario.episodes.kinds.reduce(
+          (s, k, i) => (k.emergency ? s + sumRange(C.EPISODES_STARTED + i) : s),
+          0,
+        ),
+      ),
+      downwardReferralGrowth:
+        y >= 1 ? ratio(sumRange(C.DOWNWARD_REFERRALS), sumBefore(C.DOWNWARD_REFERRALS)) - 1 : null,
+      referralOutRateByTier: byTier((t) =>
+        ratio(sumRange(C.REFERRED_OUT_OF_TIER + t), sumRange(C.EPISODES_SEEN_AT_TIER + t)),
+      ),
+      contractCoverage: ratio(sumRange(C.TALLY_HOLDERS), sumRange(C.TALLY_RESIDENTS)),
+      contractCoverageUrban: ratio(sumRange(C.TALLY_URBAN_HOLDERS), sumRange(C.TALLY_URBAN_RESIDENTS)),
+      contractCoverageKeyPopulations: ratio(sumRange(C.TALLY_KEY_HOLDERS), sumRange(C.TALLY_KEY_MEMBERS)),
+      contractCoverageByGroup: Object.fromEntries(
+        CONTRACT_GROUPS.map((g, i) => [
+          g,
+          ratio(sumRange(C.TALLY_GROUP_HOLDERS + i), sumRange(C.TALLY_GROUP_MEMBERS + i)),
+        ]),
+      ),
+      contractRenewalRate: ratio(sumRange(C.TALLY_RENEWED), sumRange(C.TALLY_RENEWAL_ELIGIBLE)),
+      contractFeesPerCapita: ratio(
+        sumRange(C.CONTRACT_FEES) + sumRange(C.CONTRACT_FEES + 1) + sumRange(C.CONTRACT_FEES + 2),
+        population,
+      ),
+      grassrootsFirstContactHolders: ratio(holderFirst[VILLAGE] + holderFirst[TOWNSHIP], sum(holderFirst)),
+      grassrootsFirstContactNonHolders: ratio(
+        allFirst[VILLAGE] + allFirst[TOWNSHIP] - holderFirst[VILLAGE] - holderFirst[TOWNSHIP],
+        sum(allFirst) - sum(holderFirst),
+      ),
+      twoWeekIllnessGrassrootsFirstContact: ratio(
+        twoWeekFirst[VILLAGE] + twoWeekFirst[TOWNSHIP],
+        sum(twoWeekFirst),
+      ),
+      htnDmStandardizedManagement: ratio(sumRange(C.TALLY_HTN_DM_MANAGED), sumRange(C.TALLY_HTN_DM_PATIENTS)),
+      htnDmStandardizedManagementUrban: ratio(
+        sumRange(C.TALLY_URBAN_HTN_DM_MANAGED),
+        sumRange(C.TALLY_URBAN_HTN_DM_PATIENTS),
+      ),
+      episodes: {
+        started: kindIds.reduce((s, _, k) => s + sumRange(C.EPISODES_STARTED + k), 0),
+        byOutcome: {
+          [OUTCOME_NAMES[0]]: sumRange(C.ENDED_OUTPATIENT),
+          [OUTCOME_NAMES[1]]: sumRange(C.ENDED_INPATIENT),
+          [OUTCOME_NAMES[2]]: sumRange(C.ENDED_OPT_OUT),
+        },
+        byKind: Object.fromEntries(kindIds.map((id, k) => [id, sumRange(C.EPISODES_STARTED + k)])),
+      },
+      spread: Object.fromEntries(
+        (
+          [
+            "grassrootsShare",
+            "countyDomesticRate",
+            "countyHospitalReferralOutRate",
+            "visitsPerPersonYear",
+            "admissionsPer100",
+          ] as const
+        ).map((k) => [k, spread(rates.map((r) => r[k]))]),
+      ),
+    };
   };
+  const byYear: Record<string, YearSummary> = {};
+  for (let y = 0; y < years; y++) byYear[String(startYear + y)] = summarize(y);
+  const summary = byYear[String(startYear + years - 1)];
 
   const targets: TargetScore[] = scenario.targets.map((id) => {
     const def = TARGET_CATALOGUE.find((t) => t.id === id);
@@ -349,6 +357,7 @@ export function buildMetrics(
     years,
     startYear,
     summary,
+    byYear,
     targets,
     checks,
     populationChecks: marginals ? marginalRows(marginals) : [],

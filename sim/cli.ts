@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { formatScorecard } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
+import { calibrate, formatCalibration, formatFit, validateFit } from "./calibrate.ts";
 import { defaultThreads, RunFailure } from "./parallel.ts";
 import { runScenario } from "./run.ts";
 import { loadScenario, ScenarioError, scenarioJsonSchema } from "./scenario-loader.ts";
@@ -118,6 +119,94 @@ program
   .action(async (file, opts) => {
     const { scenario } = await loadScenario(file, { sets: opts.set });
     process.stdout.write(`${file}: valid scenario "${scenario.name}"\n`);
+  });
+
+program
+  .command("calibrate")
+  .description(
+    "Fit the parameters of a targets file to its reported outcomes; writes calibration.json, calibrated.yaml and charts into --out.",
+  )
+  .argument("<targets>", "targets YAML file (names the scenario, the targets and the parameters with priors)")
+  .option("--method <method>", "abc-smc (posterior) or nelder-mead (quick point fit)", "abc-smc")
+  .option("--budget <n>", "simulations allowed (parameter sets evaluated)", positiveInt("--budget"), 200)
+  .option(
+    "--replicates <n>",
+    "seeds per parameter set, the same for every set",
+    positiveInt("--replicates"),
+    2,
+  )
+  .option("--particles <n>", "ABC-SMC: accepted particles per generation", positiveInt("--particles"))
+  .option("--out <dir>", "output directory", "out/calibration")
+  .option("--resume", "continue an interrupted calibration from --out")
+  .option(
+    "--threads <n>",
+    `worker threads (default: cores, here ${defaultThreads()})`,
+    positiveInt("--threads"),
+  )
+  .option("--population <n>", "residents simulated (= --set run.population=N)", positiveInt("--population"))
+  .option("--years <n>", "simulated years (= --set run.years=N)", positiveInt("--years"))
+  .option(
+    "--set <path=value>",
+    "override a scenario field by its dotted path (repeatable)",
+    collect,
+    [] as string[],
+  )
+  .option("--quiet", "print nothing but errors")
+  .action(async (file, opts) => {
+    if (opts.method !== "abc-smc" && opts.method !== "nelder-mead")
+      throw new ScenarioError([
+        { file: "--method", path: "", message: `expected abc-smc or nelder-mead, got ${opts.method}` },
+      ]);
+    const sets = [
+      ...(opts.population !== undefined ? [`run.population=${opts.population}`] : []),
+      ...(opts.years !== undefined ? [`run.years=${opts.years}`] : []),
+      ...opts.set,
+    ];
+    const record = await calibrate(file, {
+      method: opts.method,
+      budget: opts.budget,
+      replicates: opts.replicates,
+      particles: opts.particles,
+      out: opts.out,
+      resume: Boolean(opts.resume),
+      threads: opts.threads ?? defaultThreads(),
+      sets,
+      onProgress: opts.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
+    });
+    if (!opts.quiet)
+      process.stdout.write(
+        `${formatCalibration(record)}\nWrote ${opts.out}/calibration.json and ${opts.out}/calibrated.yaml\n`,
+      );
+  });
+
+program
+  .command("validate-fit")
+  .description(
+    "Score a (calibrated) scenario against targets it was not fitted to; writes fit.json into --out.",
+  )
+  .argument("<scenario>", "scenario YAML file, e.g. a calibrated.yaml")
+  .requiredOption("--targets <file>", "targets YAML file (its scenario and parameters are ignored)")
+  .option("--replicates <n>", "seeds", positiveInt("--replicates"), 2)
+  .option("--out <dir>", "output directory", "out/validate-fit")
+  .option(
+    "--threads <n>",
+    `worker threads (default: cores, here ${defaultThreads()})`,
+    positiveInt("--threads"),
+  )
+  .option(
+    "--set <path=value>",
+    "override a scenario field by its dotted path (repeatable)",
+    collect,
+    [] as string[],
+  )
+  .action(async (file, opts) => {
+    const result = await validateFit(file, opts.targets, {
+      replicates: opts.replicates,
+      out: opts.out,
+      threads: opts.threads ?? defaultThreads(),
+      sets: opts.set,
+    });
+    process.stdout.write(`${formatFit(result.fit, result.distance)}\nWrote ${opts.out}/fit.json\n`);
   });
 
 program

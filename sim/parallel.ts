@@ -17,6 +17,11 @@ import { workerEntry } from "./worker-bundle.ts";
  */
 export interface ExecuteOptions {
   threads?: number;
+  /**
+   * A warm worker pool shared by many runs (calibration, sweeps): used as is and left open.
+   * Without one, each run starts its own pool of `threads` workers and closes it.
+   */
+  pool?: Piscina;
   onProgress?: (daysDone: number, daysTotal: number) => void;
   injectFault?: GroupTask["injectFault"];
 }
@@ -30,6 +35,22 @@ export class RunFailure extends Error {
 
 export function defaultThreads(): number {
   return availableParallelism();
+}
+
+/**
+ * A pool of `threads` workers running simulation tasks. A worker failing outside a task is an
+ * 'error' event: each run listens while it runs, and this listener, always there, keeps one that
+ * comes between runs or after the run has failed from ending the process unheard.
+ */
+export async function createPool(threads: number): Promise<Piscina> {
+  const pool = new Piscina({
+    ...(await workerEntry()),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 1000,
+  });
+  pool.on("error", () => {});
+  return pool;
 }
 
 /**
@@ -99,12 +120,7 @@ export async function executeRun(
     }
     return results;
   }
-  const pool = new Piscina({
-    ...(await workerEntry()),
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: 1000,
-  });
+  const pool = options.pool ?? (await createPool(threads));
   // Piscina reports a worker that fails outside a task (e.g. its module does not load) as an
   // 'error' event; unheard, that would crash the process with a stack trace, and the queued
   // tasks would never settle. It fails the run instead, with one message.
@@ -113,7 +129,8 @@ export async function executeRun(
     poolFailed = reject;
   });
   poolFailure.catch(() => {});
-  pool.on("error", (error: unknown) => poolFailed(error));
+  const onPoolError = (error: unknown) => poolFailed(error);
+  pool.on("error", onPoolError);
   try {
     const results: GroupResult[] = [];
     const runBatch = async (tasks: GroupTask[]) => {
@@ -156,7 +173,8 @@ export async function executeRun(
     }
     return results;
   } finally {
-    await pool.destroy();
+    pool.off("error", onPoolError);
+    if (!options.pool) await pool.destroy();
   }
 }
 

@@ -213,11 +213,12 @@ export function scenarioJsonSchema(): object {
 // ---------------------------------------------------------------------------------------------
 // YAML
 
-type YamlSource =
+export type YamlSource =
   | { ok: true; doc: Document; lineCounter: LineCounter; data: Record<string, unknown> }
   | { ok: false; problems: ScenarioProblem[] };
 
-function readYaml(text: string, file: string): YamlSource {
+/** `kind` names the file in messages ("scenario", "targets"). */
+export function readYaml(text: string, file: string, kind = "scenario"): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     schema: "core",
@@ -270,7 +271,7 @@ function readYaml(text: string, file: string): YamlSource {
     }
   });
   const tagMessage = (tag: string) =>
-    `custom tag ${quote(shortTag(tag))} is not allowed: scenario files hold plain data (numbers, text, lists, mappings)`;
+    `custom tag ${quote(shortTag(tag))} is not allowed: ${kind} files hold plain data (numbers, text, lists, mappings)`;
   for (const w of doc.warnings) {
     if (w.code !== "TAG_RESOLVE_FAILED") {
       problems.push({ file, ...at(w.pos[0]), path: "", message: `YAML: ${w.message}` });
@@ -311,7 +312,7 @@ function readYaml(text: string, file: string): YamlSource {
         {
           file,
           path: "",
-          message: "the file is empty: expected a mapping of scenario fields, e.g. name: my-scenario",
+          message: `the file is empty: expected a mapping of ${kind} fields, e.g. name: my-${kind}`,
         },
       ],
     };
@@ -341,7 +342,7 @@ function readYaml(text: string, file: string): YamlSource {
           file,
           ...at(doc.contents.range?.[0] ?? 0),
           path: "",
-          message: `expected a mapping of scenario fields (field: value) at the top level, got ${
+          message: `expected a mapping of ${kind} fields (field: value) at the top level, got ${
             Array.isArray(data)
               ? "a list"
               : data === null
@@ -401,7 +402,7 @@ function keyAt(doc: Document, offset: number): { key: unknown; path: Segment[] }
  * Where a zod issue path lies in the file: the node itself; for an unknown field, its key; for a
  * missing field (or one a default filled), the nearest enclosing node that is in the file.
  */
-function positionOf(
+export function positionOf(
   doc: Document,
   lineCounter: LineCounter,
   path: readonly PropertyKey[],

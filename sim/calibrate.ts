@@ -13,7 +13,12 @@ import { join, relative, resolve } from "node:path";
 import type { Piscina } from "piscina";
 import type { TopLevelSpec } from "vega-lite";
 import { parseDocument } from "yaml";
-import { fitDistance, runOverrides, type TargetsFile } from "../models/outcomes/targets-file.ts";
+import {
+  fitDistance,
+  runOverrides,
+  type TargetFit,
+  type TargetsFile,
+} from "../models/outcomes/targets-file.ts";
 import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
 import { ensureDir, writeFileAtomic } from "../reports/atomic-write.ts";
 import {
@@ -32,6 +37,8 @@ import { loadScenario, ScenarioError } from "./scenario-loader.ts";
 import { applyOverride, parseSetPath } from "./set-overrides.ts";
 import { loadTargetsFile } from "./targets-loader.ts";
 import { TIERSIM_VERSION } from "./version.ts";
+
+export type { TargetFit };
 
 export type CalibrationMethod = "abc-smc" | "nelder-mead";
 
@@ -52,14 +59,6 @@ export interface CalibrateOptions {
   onProgress?: (line: string) => void;
   /** Called after each evaluation is checkpointed (tests use it to interrupt a calibration). */
   onEvaluation?: (count: number) => void;
-}
-
-export interface TargetFit {
-  id: string;
-  simulated: number;
-  observed: number;
-  sd: number;
-  z: number;
 }
 
 export interface Evaluation {

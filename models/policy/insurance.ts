@@ -156,6 +156,14 @@ const SchemeSchema = (d: {
     .strict()
     .prefault({});
 
+/** The residents' ladder of Wenzhou (温政办〔2014〕135号): deductibles 300/400/700, gaps of 5 points. */
+const RESIDENT_DEFAULTS = {
+  grassrootsRate: 0.5,
+  gaps: [5, 5, 5] as [number, number, number],
+  deductible: [300, 400, 700, 1200] as [number, number, number, number],
+  inpatientRate: [0.85, 0.75, 0.6, 0.5] as [number, number, number, number],
+};
+
 const InsuranceRulesSchema = z
   .object({
     residentSchemes: z
@@ -176,20 +184,10 @@ const InsuranceRulesSchema = z
           deductible: [200, 300, 600, 1000],
           inpatientRate: [0.9, 0.85, 0.8, 0.7],
         }),
-        resident: SchemeSchema({
-          grassrootsRate: 0.5,
-          gaps: [5, 5, 5],
-          deductible: [300, 400, 700, 1200],
-          inpatientRate: [0.85, 0.75, 0.6, 0.5],
-        }),
+        resident: SchemeSchema(RESIDENT_DEFAULTS),
         // NCMS: Wenzhou already ran one residents' scheme in 2014, so its resident ladder serves
         // both until a scenario sets NCMS's own rules.
-        ncms: SchemeSchema({
-          grassrootsRate: 0.5,
-          gaps: [5, 5, 5],
-          deductible: [300, 400, 700, 1200],
-          inpatientRate: [0.85, 0.75, 0.6, 0.5],
-        }),
+        ncms: SchemeSchema(RESIDENT_DEFAULTS),
         uninsured: SchemeSchema({
           grassrootsRate: 0,
           gaps: [0, 0, 0],

@@ -1,4 +1,5 @@
 import seedrandom from "seedrandom";
+import { decodeNumbers, encodeNumbers } from "./json-numbers.ts";
 
 /**
  * ABC-SMC: approximate Bayesian computation by sequential Monte Carlo (population Monte Carlo),
@@ -310,7 +311,7 @@ export class AbcSmc {
   }
 
   toJSON(): unknown {
-    return { format: FORMAT, version: VERSION, state: encode(this.s) };
+    return { format: FORMAT, version: VERSION, state: encodeNumbers(this.s) };
   }
 
   static fromJSON(json: unknown): AbcSmc {
@@ -318,7 +319,7 @@ export class AbcSmc {
     if (j?.format !== FORMAT || j.version !== VERSION) {
       throw new Error(`ABC-SMC: not a ${FORMAT} version ${VERSION} checkpoint`);
     }
-    const state = decode(j.state) as State;
+    const state = decodeNumbers(j.state) as State;
     const abc = Object.create(AbcSmc.prototype) as AbcSmc;
     const fields = abc as unknown as { s: State; rng: AbcSmc["rng"]; kernel: Kernel | null };
     fields.s = state;
@@ -571,23 +572,4 @@ function quantile(values: readonly number[], p: number): number {
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-/** Deep copy with non-finite numbers as strings, since JSON has no Infinity or NaN. */
-function encode(v: unknown): unknown {
-  if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
-  if (Array.isArray(v)) return v.map(encode);
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, encode(e)]));
-  }
-  return v;
-}
-
-function decode(v: unknown): unknown {
-  if (v === "Infinity" || v === "-Infinity" || v === "NaN") return Number(v);
-  if (Array.isArray(v)) return v.map(decode);
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, decode(e)]));
-  }
-  return v;
 }

@@ -63,6 +63,8 @@
  *   function. The Computer Journal 3(3):175–184. doi:10.1093/comjnl/3.3.175
  */
 
+import { decodeNumbers, encodeNumbers } from "./json-numbers.ts";
+
 export interface NelderMeadOptions {
   /** Start point; the first vertex of the initial simplex. Must lie inside the bounds. */
   start: readonly number[];
@@ -251,7 +253,7 @@ export class NelderMead {
   }
 
   toJSON(): unknown {
-    return { format: FORMAT, version: VERSION, state: encode(this.s) };
+    return { format: FORMAT, version: VERSION, state: encodeNumbers(this.s) };
   }
 
   static fromJSON(json: unknown): NelderMead {
@@ -259,7 +261,7 @@ export class NelderMead {
     if (j?.format !== FORMAT || j.version !== VERSION) {
       throw new Error(`Nelder–Mead: not a ${FORMAT} version ${VERSION} checkpoint`);
     }
-    const state = decode(j.state) as State;
+    const state = decodeNumbers(j.state) as State;
     const nm = Object.create(NelderMead.prototype) as NelderMead;
     (nm as unknown as { s: State }).s = state;
     return nm;
@@ -434,23 +436,4 @@ function simplexAround(x: readonly number[], s: Settings): number[][] {
 function clamp(x: number[], s: Settings): number[] {
   for (let k = 0; k < x.length; k++) x[k] = Math.min(Math.max(x[k], s.lower[k]), s.upper[k]);
   return x;
-}
-
-/** Deep copy with non-finite numbers as strings, since JSON has no Infinity or NaN. */
-function encode(v: unknown): unknown {
-  if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
-  if (Array.isArray(v)) return v.map(encode);
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, encode(e)]));
-  }
-  return v;
-}
-
-function decode(v: unknown): unknown {
-  if (v === "Infinity" || v === "-Infinity" || v === "NaN") return Number(v);
-  if (Array.isArray(v)) return v.map(decode);
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, decode(e)]));
-  }
-  return v;
 }

@@ -218,16 +218,22 @@ export function slotQuotas(world: World, first: number, count: number): number[]
   return [...open, ...reserved];
 }
 
-/** This thread's replica of the city-wide capacity: slots and beds of each shared facility. */
-export function sharedCapacity(world: World): SharedCapacity {
+/** Beds of each shared facility (0 where capacity is unlimited: the provincial hospitals). */
+export function sharedBeds(world: World): number[] {
   const f = world.facilities;
   const beds: number[] = [];
   for (let i = 0; i < f.sharedCount; i++) {
     const id = f.sharedFirst + i;
     beds.push(f.slotsPerDay[id] < 0 ? 0 : f.simulatedBeds[id]);
   }
+  return beds;
+}
+
+/** This thread's replica of the city-wide capacity: slots and beds of each shared facility. */
+export function sharedCapacity(world: World): SharedCapacity {
+  const f = world.facilities;
   return {
     slots: new DailySlots(slotQuotas(world, f.sharedFirst, f.sharedCount)),
-    servers: new ServerPools(beds),
+    servers: new ServerPools(sharedBeds(world)),
   };
 }

@@ -1,7 +1,7 @@
 import { CarePathway } from "../models/care/care-pathway.ts";
 import { type PopulationMarginals, populationMarginals } from "../models/population/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
-import { buildWorld, sharedCapacity, slotQuotas, type World } from "../models/world.ts";
+import { buildWorld, sharedBeds, sharedCapacity, slotQuotas, type World } from "../models/world.ts";
 import { Barrier } from "./barrier.ts";
 import { type GroupRun, runGroup } from "./group-runner.ts";
 import { RandomStreams } from "./random/streams.ts";
@@ -92,6 +92,7 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
         slotQuotas(w, w.facilities.sharedFirst, w.facilities.sharedCount).forEach((q, i) => {
           shared.slots.setQuota(i, q);
         });
+        shared.servers.setServerCounts(sharedBeds(w), day);
         groupRun.waitSmoothing = w.waitSmoothing;
       }
     },

@@ -6,11 +6,12 @@ import { COUNTER_COUNT } from "../models/outcomes/counters.ts";
 import { buildMetrics, type ReplicationCounts } from "../models/outcomes/metrics.ts";
 import { mergeMarginals, type PopulationMarginals } from "../models/population/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
-import { supplyTotals } from "../models/supply/supply.ts";
-import { buildWorld } from "../models/world.ts";
+import { averageSupply, type SupplyTotals, supplyTotals } from "../models/supply/supply.ts";
+import { buildWorld, type World } from "../models/world.ts";
 import type { RunMetrics } from "../reports/metrics-schema.ts";
 import type { GroupResult } from "./execute-group.ts";
 import { type ExecuteOptions, executeRun } from "./parallel.ts";
+import { timelinePhases } from "./timeline-phases.ts";
 import { TIERSIM_VERSION } from "./version.ts";
 
 export interface RunPerformance {
@@ -25,6 +26,26 @@ export interface RunPerformance {
 export interface RunOutcome {
   metrics: RunMetrics;
   performance: RunPerformance;
+}
+
+/**
+ * The region's supply in each simulated year: the scenario's, or, where the timeline changes
+ * doctors or beds, the phases' weighted by the days of the year each holds.
+ */
+function supplyByYear(scenario: Scenario, world: World): SupplyTotals[] {
+  const { phases } = timelinePhases(scenario);
+  const years = scenario.run.years;
+  if (phases.length === 1) return Array.from({ length: years }, () => supplyTotals(world));
+  const worlds = phases.map((p, i) => (i === 0 ? world : buildWorld(p.scenario)));
+  return Array.from({ length: years }, (_, y) => {
+    const start = y * 365;
+    const weights = phases.map((p, i) => {
+      const from = Math.max(start, p.day);
+      const to = Math.min(start + 365, i + 1 < phases.length ? phases[i + 1].day : Number.POSITIVE_INFINITY);
+      return Math.max(0, to - from) / 365;
+    });
+    return averageSupply(worlds, weights);
+  });
 }
 
 export async function runScenario(scenario: Scenario, options: ExecuteOptions = {}): Promise<RunOutcome> {
@@ -44,7 +65,7 @@ export async function runScenario(scenario: Scenario, options: ExecuteOptions = 
   const metrics = buildMetrics(
     scenario,
     world.kinds.ids,
-    supplyTotals(world),
+    supplyByYear(scenario, world),
     reps,
     TIERSIM_VERSION,
     population,

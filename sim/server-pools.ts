@@ -10,9 +10,9 @@
  */
 export class ServerPools {
   readonly poolCount: number;
-  private readonly offset: Int32Array;
+  private offset: Int32Array;
   private readonly servers: Int32Array;
-  private readonly freeAt: Float64Array;
+  private freeAt: Float64Array;
   /** Per pool: jobs served, total wait, total service time (for occupancy), jobs declined. */
   readonly served: Float64Array;
   readonly waitSum: Float64Array;
@@ -76,5 +76,32 @@ export class ServerPools {
     this.waitSum[pool] += start - t;
     this.busySum[pool] += service;
     return start;
+  }
+
+  /**
+   * New server counts from time `now` on (a dated change of supply). A pool that grows gains
+   * servers free at `now`; one that shrinks keeps the servers that free first, so a patient in a
+   * removed bed stays until discharge but none follows. Queues already booked are kept.
+   */
+  setServerCounts(counts: ArrayLike<number>, now: number): void {
+    if (counts.length !== this.poolCount) throw new RangeError(`expected ${this.poolCount} server counts`);
+    const offset = new Int32Array(this.poolCount + 1);
+    for (let p = 0; p < this.poolCount; p++) {
+      const c = Math.floor(counts[p]);
+      if (!(c >= 0)) throw new RangeError(`pool ${p}: server count ${counts[p]} is not ≥ 0`);
+      offset[p + 1] = offset[p] + c;
+    }
+    const freeAt = new Float64Array(offset[this.poolCount]);
+    for (let p = 0; p < this.poolCount; p++) {
+      const c = offset[p + 1] - offset[p];
+      const times = Array.from(this.freeAt.subarray(this.offset[p], this.offset[p + 1]));
+      while (times.length < c) times.push(now);
+      // Sorted ascending, the array is a valid min-heap; a cut drops the servers that free last.
+      times.sort((a, b) => a - b);
+      for (let i = 0; i < c; i++) freeAt[offset[p] + i] = times[i];
+      this.servers[p] = c;
+    }
+    this.offset = offset;
+    this.freeAt = freeAt;
   }
 }

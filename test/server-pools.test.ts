@@ -69,4 +69,21 @@ describe("ServerPools (FCFS multi-server capacity)", () => {
     const pools = new ServerPools([0]);
     expect(pools.acquire(0, 0, 1)).toBe(-1);
   });
+
+  it("resizes pools from a date: growth adds servers free then, a cut keeps those that free first", () => {
+    const pools = new ServerPools([2, 1]);
+    // Pool 0: two patients until days 10 and 4; pool 1: one until day 6.
+    expect(pools.acquire(0, 0, 10)).toBe(0);
+    expect(pools.acquire(0, 0, 4)).toBe(0);
+    expect(pools.acquire(1, 0, 6)).toBe(0);
+    // Day 2: pool 0 cut to one server (the one free at day 4 stays), pool 1 grown to two.
+    pools.setServerCounts([1, 2], 2);
+    expect(pools.serverCount(0)).toBe(1);
+    expect(pools.serverCount(1)).toBe(2);
+    expect(pools.acquire(0, 3, 1)).toBe(4); // waits for the bed freeing at day 4
+    expect(pools.acquire(0, 3, 1)).toBe(5); // then the same bed again: the day-10 one is gone
+    expect(pools.acquire(1, 3, 1)).toBe(3); // the new server, free since day 2
+    expect(pools.acquire(1, 3, 1)).toBe(4); // the new server again (free at 4 before the old at 6)
+    expect(() => pools.setServerCounts([1], 5)).toThrow(RangeError);
+  });
 });

@@ -114,6 +114,32 @@ describe("the policy timeline: effects", () => {
   }, 120_000);
 });
 
+describe("supply on the timeline", () => {
+  const scenario = (timeline: object[]) =>
+    ScenarioSchema.parse({ run: { population: 60_000, years: 2, replications: 2 }, timeline });
+  it("resizes bed pools from the date: more county beds lower county occupancy that year only, at any thread count", async () => {
+    const more = { date: "2016-01-01", set: { "facilities.countyGeneral.bedsPer1000": 3 }, note: "" };
+    const base = (await runScenario(scenario([]), { threads: 2 })).metrics;
+    const reform = (await runScenario(scenario([more]), { threads: 2 })).metrics;
+    expect(reform.monthly.slice(0, 12)).toEqual(base.monthly.slice(0, 12));
+    expect(reform.byYear["2015"]).toEqual(base.byYear["2015"]);
+    // Twice the county general hospitals' beds (1.5 → 3 per 1,000 residents of the counties, 65%
+    // of the region): +0.975 per 1,000 in the region, and the second year's occupancy follows.
+    expect(reform.region.bedsPer1000ByTier.county - base.region.bedsPer1000ByTier.county).toBeCloseTo(
+      0.975,
+      1,
+    );
+    expect(reform.summary.bedOccupancyByTier.county).toBeLessThan(
+      0.8 * base.summary.bedOccupancyByTier.county,
+    );
+    expect(reform.summary.countyDomesticAdmissionRate).toBeGreaterThanOrEqual(
+      base.summary.countyDomesticAdmissionRate,
+    );
+    const three = (await runScenario(scenario([more]), { threads: 3 })).metrics;
+    expect(JSON.stringify(three)).toBe(JSON.stringify(reform));
+  }, 120_000);
+});
+
 describe("shipped scenarios", () => {
   it("every scenario in scenarios/ validates and runs a tiny world", async () => {
     const { readdir } = await import("node:fs/promises");

@@ -357,6 +357,12 @@ export class CarePathway implements PartitionModel {
     slotQuotas(world, this.firstFacility, this.localCount).forEach((q, i) => {
       this.slots.setQuota(i, q);
     });
+    // Supply may change on the timeline: the area's bed pools follow it from today.
+    const beds = world.facilities.simulatedBeds.subarray(
+      this.firstFacility,
+      this.firstFacility + this.localCount,
+    );
+    this.beds.setServerCounts(beds, this.day);
     this.readPolicy(world);
     this.deductibles.setInsurance(this.insurance);
     return contractingChanged;

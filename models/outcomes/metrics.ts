@@ -80,7 +80,8 @@ function yearRates(x: Float64Array, from: number, to: number, population: number
 export function buildMetrics(
   scenario: Scenario,
   kindIds: string[],
-  supply: SupplyTotals,
+  /** The region's supply in each simulated year (it may change on the timeline). */
+  supplyByYear: readonly SupplyTotals[],
   reps: ReplicationCounts[],
   version: string,
   marginals?: PopulationMarginals,
@@ -91,6 +92,7 @@ export function buildMetrics(
   const mean = (f: (r: ReplicationCounts) => number) => reps.reduce((s, r) => s + f(r), 0) / R;
   /** The summary of simulated year y (0-based): every metric over its twelve months. */
   const summarize = (y: number): YearSummary => {
+    const supply = supplyByYear[y];
     const from = 12 * y;
     const to = from + 12;
     const rates = reps.map((r) => yearRates(r.counters, from, to, population));
@@ -280,6 +282,7 @@ export function buildMetrics(
   const byYear: Record<string, YearSummary> = {};
   for (let y = 0; y < years; y++) byYear[String(startYear + y)] = summarize(y);
   const summary = byYear[String(startYear + years - 1)];
+  const supply = supplyByYear[years - 1];
 
   const targets: TargetScore[] = scenario.targets.map((id) => {
     const def = TARGET_CATALOGUE.find((t) => t.id === id);

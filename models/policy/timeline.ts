@@ -7,10 +7,11 @@ import { DAYS_PER_YEAR, MONTH_OF_DAY_OF_YEAR } from "../outcomes/counters.ts";
  * Each `set` uses the paths of `--set`; a change holds from its date on, on top of the earlier
  * ones. Only fields that can change during a run may be set: policy (insurance, choice, referral,
  * alliances: membership and its effects only touch capability, quality and referral routes;
- * contracting: coverage changes enrol residents from the date on), what
- * facilities offer (capability, perceived quality, prices, outpatient slots) and how
- * episodes are treated and paid. The region, its population and its staffing, and who falls ill,
- * are fixed for a run.
+ * contracting: coverage changes enrol residents from the date on), what facilities offer
+ * (capability, perceived quality, prices, outpatient slots), their supply per capita (doctors,
+ * GPs and beds: slots and bed pools are resized from the date) and how episodes are treated and
+ * paid. The region, its population and its facilities' placement, and who falls ill, are fixed
+ * for a run.
  */
 export const TimelineChangeSchema = z
   .object({
@@ -35,7 +36,8 @@ export const TimelineSchema = z
 
 const KIND_FIELDS =
   "admission|lengthOfStayDays|price|rehab|optOut|usualSource|maxBedWaitDays|severity|needLevel|visits";
-const FACILITY_FIELDS = "slotsPerDoctorDay|capability|quality|priceFactor";
+const FACILITY_FIELDS =
+  "slotsPerDoctorDay|capability|quality|priceFactor|doctorsPer10k|doctorsPerFacility|gpShare|bedsPer1000|bedsPerFacility";
 const TYPES =
   "villageClinic|communityStation|townshipCentre|communityCentre|countyGeneral|countyTcm|citySecondary|rehabNursing|tertiary|provincial";
 
@@ -55,7 +57,7 @@ const CHANGEABLE: readonly RegExp[] = [
 /** Why a path cannot change during a run, or undefined when it can. */
 export function unchangeableReason(path: string): string | undefined {
   if (CHANGEABLE.some((re) => re.test(path))) return undefined;
-  return "cannot change during a run: a timeline may set insurance.*, choice.*, referral.*, alliances.*, contracting.*, payment.*, facilities.<type>.{slotsPerDoctorDay, capability, quality, priceFactor}, facilities.workingDaysPerYear and episodes.kinds.<id>.{admission, lengthOfStayDays, price, rehab, optOut, usualSource, maxBedWaitDays, severity, needLevel, visits}";
+  return "cannot change during a run: a timeline may set insurance.*, choice.*, referral.*, alliances.*, contracting.*, payment.*, facilities.<type>.{slotsPerDoctorDay, capability, quality, priceFactor, doctorsPer10k, doctorsPerFacility, gpShare, bedsPer1000, bedsPerFacility}, facilities.workingDaysPerYear and episodes.kinds.<id>.{admission, lengthOfStayDays, price, rehab, optOut, usualSource, maxBedWaitDays, severity, needLevel, visits}";
 }
 
 const DAYS_BEFORE_MONTH = (() => {

@@ -17,6 +17,35 @@ export interface SupplyTotals {
 }
 
 export function supplyTotals(w: World): SupplyTotals {
+  return totals(w, w.facilities.doctors, w.facilities.beds, w.facilities.gps);
+}
+
+/**
+ * The supply of one year when it changes on the timeline: each phase's facilities weighted by the
+ * days of the year it holds (`weights`, summing to 1), as the beds and doctors there were on an
+ * average day. Facilities are the same in every phase; only their staff and beds differ.
+ */
+export function averageSupply(worlds: readonly World[], weights: readonly number[]): SupplyTotals {
+  const f = worlds[0].facilities;
+  const doctors = new Float64Array(f.count);
+  const beds = new Float64Array(f.count);
+  const gps = new Float64Array(f.count);
+  worlds.forEach((w, k) => {
+    for (let i = 0; i < f.count; i++) {
+      doctors[i] += weights[k] * w.facilities.doctors[i];
+      beds[i] += weights[k] * w.facilities.beds[i];
+      gps[i] += weights[k] * w.facilities.gps[i];
+    }
+  });
+  return totals(worlds[0], doctors, beds, gps);
+}
+
+function totals(
+  w: World,
+  doctors: ArrayLike<number>,
+  beds: ArrayLike<number>,
+  gpsOf: ArrayLike<number>,
+): SupplyTotals {
   const f = w.facilities;
   const doctorsByTier = new Float64Array(TIER_COUNT);
   const bedsByTier = new Float64Array(TIER_COUNT);
@@ -24,10 +53,10 @@ export function supplyTotals(w: World): SupplyTotals {
   let centresWithoutGp = 0;
   for (let i = 0; i < f.count; i++) {
     const tier = f.tier[i];
-    doctorsByTier[tier] += f.doctors[i];
-    bedsByTier[tier] += f.beds[i];
-    gps += f.gps[i];
-    if (TIER_OF_TYPE[FACILITY_TYPES[f.type[i]]] === TOWNSHIP && f.gps[i] === 0) centresWithoutGp++;
+    doctorsByTier[tier] += doctors[i];
+    bedsByTier[tier] += beds[i];
+    gps += gpsOf[i];
+    if (TIER_OF_TYPE[FACILITY_TYPES[f.type[i]]] === TOWNSHIP && gpsOf[i] === 0) centresWithoutGp++;
   }
   const per = (x: number, n: number) => (x / w.regionPopulation) * n;
   return {

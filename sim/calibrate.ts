@@ -15,7 +15,6 @@ import type { TopLevelSpec } from "vega-lite";
 import { parseDocument } from "yaml";
 import {
   fitDistance,
-  runOverrides,
   type TargetFit,
   type TargetsFile,
 } from "../models/outcomes/targets-file.ts";
@@ -36,6 +35,7 @@ import { runScenario } from "./run.ts";
 import { loadScenario, ScenarioError } from "./scenario-loader.ts";
 import { applyOverride, parseSetPath } from "./set-overrides.ts";
 import { loadTargetsFile } from "./targets-loader.ts";
+import { timelinePhases } from "./timeline-phases.ts";
 import { TIERSIM_VERSION } from "./version.ts";
 
 export type { TargetFit };
@@ -154,9 +154,8 @@ function identification(ratio: number): string {
 export async function calibrate(targetsPath: string, options: CalibrateOptions): Promise<CalibrationRecord> {
   const loaded = await loadTargetsFile(targetsPath);
   const spec: TargetsFile = loaded.targets;
-  const runSets = runOverrides(spec);
-  const base = await loadScenario(loaded.scenarioFile, { sets: [...runSets, ...(options.sets ?? [])] });
-  const scenario = base.scenario;
+  const base = await loadScenario(loaded.scenarioFile, { sets: options.sets ?? [] });
+  const scenario = withRun(loaded.scenarioFile, base.scenario, spec.run);
   checkYears(targetsPath, scenario, spec);
   const paths = spec.parameters.map((p) => p.path);
   if (paths.length === 0)
@@ -245,7 +244,9 @@ export async function calibrate(targetsPath: string, options: CalibrateOptions):
     evaluations,
     algorithm,
   );
-  await writeOutputs(options.out, record, loaded.scenarioFile, [...runSets, ...(options.sets ?? [])]);
+  // calibrated.yaml keeps the scenario's own run (the targets' run block only shapes the fit: a
+  // trend fitted to two years projects over all of its years); the caller's overrides stay.
+  await writeOutputs(options.out, record, loaded.scenarioFile, options.sets ?? []);
   return record;
 }
 
@@ -272,6 +273,26 @@ function newAlgorithm(
     fTol: 0.01,
     xTol: 1e-3,
   });
+}
+
+/**
+ * The scenario over the years a targets file needs (its `run` block): the run's start and length
+ * replaced, and the timeline's changes dated after the new end dropped, as they would never take
+ * effect (a trend fitted to its first two years keeps its later changes for the projection).
+ */
+export function withRun(file: string, scenario: Scenario, run: TargetsFile["run"]): Scenario {
+  if (!run) return scenario;
+  const data = structuredClone(scenario);
+  data.run.startYear = run.startYear;
+  data.run.years = run.years;
+  const end = run.startYear + run.years;
+  data.timeline = data.timeline.filter((c) => Number(c.date.slice(0, 4)) < end);
+  const checked = ScenarioSchema.safeParse(data);
+  const problems = checked.success
+    ? timelinePhases(checked.data).problems.map((p) => ({ file, path: p.path.join("."), message: p.message }))
+    : checked.error.issues.map((i) => ({ file, path: i.path.join("."), message: i.message }));
+  if (problems.length > 0 || !checked.success) throw new ScenarioError(problems);
+  return checked.data;
 }
 
 /** Every target year must be simulated: the scenario's years cover them. */
@@ -431,9 +452,8 @@ function buildRecord(
 }
 
 /**
- * calibration.json, and calibrated.yaml: the scenario file as written, with the run settings and
- * overrides of the calibration and the fitted values set in place (its comments kept), runnable
- * as is from the output folder.
+ * calibration.json, and calibrated.yaml: the scenario file as written, with the caller's overrides
+ * and the fitted values set in place (its comments kept), runnable as is from the output folder.
  */
 async function writeOutputs(
   out: string,
@@ -514,10 +534,10 @@ export async function validateFit(
 ): Promise<{ fit: TargetFit[]; distance: number }> {
   const loaded = await loadTargetsFile(targetsPath);
   const spec = loaded.targets;
-  const runSets = runOverrides(spec);
-  const { scenario } = await loadScenario(scenarioPath, {
-    sets: [...runSets, `run.replications=${options.replicates}`, ...(options.sets ?? [])],
+  const loadedScenario = await loadScenario(scenarioPath, {
+    sets: [`run.replications=${options.replicates}`, ...(options.sets ?? [])],
   });
+  const scenario = withRun(scenarioPath, loadedScenario.scenario, spec.run);
   checkYears(targetsPath, scenario, spec);
   const { metrics } = await runScenario(scenario, { threads: options.threads });
   const fit = fitDistance(metrics.byYear, spec.targets, spec.grassrootsDefinition);

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { type CalibrationRecord, calibrate, validateFit } from "../sim/calibrate.ts";
+import { type CalibrationRecord, calibrate, validateFit, withRun } from "../sim/calibrate.ts";
 import { runScenario } from "../sim/run.ts";
 import { loadScenario } from "../sim/scenario-loader.ts";
+import { loadTargetsFile } from "../sim/targets-loader.ts";
 
 /**
  * Calibration recovers a parameter from targets the model itself produced at a known value: the
@@ -56,6 +57,24 @@ beforeAll(async () => {
     }),
   );
 }, 60_000);
+
+describe("the shipped national calibration", () => {
+  it("fits the trend over 2014–2015 only: changes dated later are dropped for the fit and kept in the file", async () => {
+    const { targets, scenarioFile } = await loadTargetsFile(
+      "scenarios/calibrated/national-2014-2015.targets.yaml",
+    );
+    const { scenario } = await loadScenario(scenarioFile);
+    expect(scenario.timeline.length).toBe(4);
+    const fitted = withRun(scenarioFile, scenario, targets.run);
+    expect(fitted.run.startYear).toBe(2014);
+    expect(fitted.run.years).toBe(2);
+    expect(fitted.timeline).toEqual([]); // every change is dated 2016 or later
+    for (const t of targets.targets) expect(t.year ?? 0).toBeLessThanOrEqual(2015);
+    const calibrated = await loadScenario("scenarios/calibrated/national-2014-2015.yaml");
+    expect(calibrated.scenario.run.years).toBe(6);
+    expect(calibrated.scenario.timeline.length).toBe(4);
+  });
+});
 
 describe("calibrate", () => {
   it("Nelder–Mead recovers the tier constant that made the targets", async () => {

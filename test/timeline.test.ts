@@ -144,8 +144,15 @@ describe("shipped scenarios", () => {
   it("every scenario in scenarios/ validates and runs a tiny world", async () => {
     const { readdir } = await import("node:fs/promises");
     const { loadScenario } = await import("../sim/scenario-loader.ts");
-    const files = (await readdir("scenarios")).filter((f) => f.endsWith(".yaml"));
+    const files = [
+      ...(await readdir("scenarios")).filter((f) => f.endsWith(".yaml")),
+      ...(await readdir("scenarios/calibrated"))
+        .filter((f) => f.endsWith(".yaml") && !f.endsWith(".targets.yaml"))
+        .map((f) => `calibrated/${f}`),
+    ];
     expect(files).toContain("timeline-example.yaml");
+    expect(files).toContain("national-trend.yaml");
+    expect(files).toContain("calibrated/national-2014-2015.yaml");
     for (const file of files) {
       const { scenario } = await loadScenario(`scenarios/${file}`, { sets: ["run.population=3000"] });
       const { metrics } = await runScenario(scenario, { threads: 1 });

@@ -13,12 +13,18 @@ import { join, relative, resolve } from "node:path";
 import type { Piscina } from "piscina";
 import type { TopLevelSpec } from "vega-lite";
 import { parseDocument } from "yaml";
+import { metricValue } from "../models/outcomes/calibration-checks.ts";
+import { COUNTER_COUNT } from "../models/outcomes/counters.ts";
+import { buildMetrics } from "../models/outcomes/metrics.ts";
 import {
   fitDistance,
+  metricPath,
   type TargetFit,
   type TargetsFile,
 } from "../models/outcomes/targets-file.ts";
 import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
+import { supplyTotals } from "../models/supply/supply.ts";
+import { buildWorld } from "../models/world.ts";
 import { ensureDir, writeFileAtomic } from "../reports/atomic-write.ts";
 import {
   type FitPoint,
@@ -157,6 +163,7 @@ export async function calibrate(targetsPath: string, options: CalibrateOptions):
   const base = await loadScenario(loaded.scenarioFile, { sets: options.sets ?? [] });
   const scenario = withRun(loaded.scenarioFile, base.scenario, spec.run);
   checkYears(targetsPath, scenario, spec);
+  checkMetrics(targetsPath, scenario, spec);
   const paths = spec.parameters.map((p) => p.path);
   if (paths.length === 0)
     throw new ScenarioError([
@@ -293,6 +300,43 @@ export function withRun(file: string, scenario: Scenario, run: TargetsFile["run"
     : checked.error.issues.map((i) => ({ file, path: i.path.join("."), message: i.message }));
   if (problems.length > 0 || !checked.success) throw new ScenarioError(problems);
   return checked.data;
+}
+
+/**
+ * Every target's metric must be a number of a year's summary: checked before any simulation on
+ * the summary of an empty two-year run of the scenario, which has every field a run has.
+ */
+export function checkMetrics(
+  file: string,
+  scenario: Scenario,
+  spec: Pick<TargetsFile, "targets" | "grassrootsDefinition">,
+): void {
+  const shape = structuredClone(scenario);
+  shape.run.years = 2;
+  shape.run.replications = 1;
+  shape.timeline = [];
+  const world = buildWorld(shape);
+  const empty = {
+    counters: new Float64Array(25 * COUNTER_COUNT),
+    openByKind: new Float64Array(world.kinds.count),
+    sharedRequests: 0,
+    sharedResults: 0,
+  };
+  const supply = supplyTotals(world);
+  const summary = buildMetrics(shape, world.kinds.ids, [supply, supply], [empty], TIERSIM_VERSION).summary;
+  const problems = spec.targets.flatMap((t, i) => {
+    const path = metricPath(t.metric, spec.grassrootsDefinition);
+    return typeof metricValue(summary, path) === "number" && !Number.isNaN(metricValue(summary, path))
+      ? []
+      : [
+          {
+            file,
+            path: `targets.${i}.metric`,
+            message: `no numeric metric "${t.metric}" in a year's summary: expected a dotted path such as grassrootsShare, visitsShareByTier.county or firstContactByKind.minor.township (see metrics.json byYear)`,
+          },
+        ];
+  });
+  if (problems.length > 0) throw new ScenarioError(problems);
 }
 
 /** Every target year must be simulated: the scenario's years cover them. */
@@ -539,6 +583,7 @@ export async function validateFit(
   });
   const scenario = withRun(scenarioPath, loadedScenario.scenario, spec.run);
   checkYears(targetsPath, scenario, spec);
+  checkMetrics(targetsPath, scenario, spec);
   const { metrics } = await runScenario(scenario, { threads: options.threads });
   const fit = fitDistance(metrics.byYear, spec.targets, spec.grassrootsDefinition);
   await ensureDir(options.out);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { type CalibrationRecord, calibrate, validateFit, withRun } from "../sim/calibrate.ts";
 import { runScenario } from "../sim/run.ts";
-import { loadScenario } from "../sim/scenario-loader.ts";
+import { loadScenario, ScenarioError } from "../sim/scenario-loader.ts";
 import { loadTargetsFile } from "../sim/targets-loader.ts";
 
 /**
@@ -77,6 +77,47 @@ describe("the shipped national calibration", () => {
 });
 
 describe("calibrate", () => {
+  it("refuses, before simulating, a metric no summary has and a year the run does not simulate", async () => {
+    const bad = join(dir, "bad-targets.yaml");
+    writeFileSync(
+      bad,
+      stringify({
+        name: "bad",
+        scenario: "small.yaml",
+        grassrootsDefinition: "all",
+        targets: [
+          { id: "typo", metric: "grassrootShare", year: 2015, value: 0.5, sd: 0.1, source: "-" },
+          { id: "later", metric: "grassrootsShare", year: 2016, value: 0.5, sd: 0.1, source: "-" },
+        ],
+        parameters: [{ path: "choice.tierConstant.township", prior: { uniform: [-1, 1] } }],
+      }),
+    );
+    const options = {
+      method: "nelder-mead" as const,
+      budget: 2,
+      replicates: 1,
+      out: join(dir, "bad"),
+      resume: false,
+      threads: 1,
+    };
+    const error = await calibrate(bad, options).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).format()).toMatch(
+      /targets\.1: target later needs the year 2016, but the scenario simulates 2015–2015/,
+    );
+    const yearsFixed = bad.replace(".yaml", "-2.yaml");
+    writeFileSync(yearsFixed, readFileSync(bad, "utf8").replace("year: 2016", "year: 2015"));
+    const metric = await calibrate(yearsFixed, options).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((metric as ScenarioError).problems.map((p) => p.path)).toEqual(["targets.0.metric"]);
+    expect((metric as ScenarioError).format()).toContain('no numeric metric "grassrootShare"');
+  }, 60_000);
+
   it("Nelder–Mead recovers the tier constant that made the targets", async () => {
     const out = join(dir, "nm");
     const r = await calibrate(targetsFile, {

@@ -235,7 +235,7 @@ export class TargetValueError extends Error {
  * TIER_OF_TYPE in models/supply/facility-placement.ts), so under "thcChc" the grassroots share
  * is the township tier's share of all visits.
  */
-function metricPath(metric: string, definition: GrassrootsDefinition): string {
+export function metricPath(metric: string, definition: GrassrootsDefinition): string {
   return definition === "thcChc" && metric === "grassrootsShare" ? "visitsShareByTier.township" : metric;
 }
 

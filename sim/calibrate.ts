@@ -39,7 +39,7 @@ import { NelderMead } from "./calibration/nelder-mead.ts";
 import { createPool } from "./parallel.ts";
 import { runScenario } from "./run.ts";
 import { loadScenario, ScenarioError } from "./scenario-loader.ts";
-import { applyOverride, parseSetPath } from "./set-overrides.ts";
+import { applyParameter } from "./set-overrides.ts";
 import { loadTargetsFile } from "./targets-loader.ts";
 import { timelinePhases } from "./timeline-phases.ts";
 import { TIERSIM_VERSION } from "./version.ts";
@@ -165,6 +165,15 @@ export async function calibrate(targetsPath: string, options: CalibrateOptions):
   checkYears(targetsPath, scenario, spec);
   checkMetrics(targetsPath, scenario, spec);
   const paths = spec.parameters.map((p) => p.path);
+  // Every parameter settable at its prior's centre (dated changes' values are checked only here).
+  const centre = scenarioAt(
+    scenario,
+    paths,
+    spec.parameters.map((p) => priorMoments(p.prior as Prior).mean),
+    1,
+  );
+  if ("invalid" in centre)
+    throw new ScenarioError([{ file: targetsPath, path: "parameters", message: centre.invalid }]);
   if (paths.length === 0)
     throw new ScenarioError([
       { file: targetsPath, path: "parameters", message: "expected at least one parameter to calibrate" },
@@ -365,19 +374,17 @@ export function scenarioAt(
 ): { scenario: Scenario } | { invalid: string } {
   const data = structuredClone(scenario) as unknown as Record<string, unknown>;
   for (let i = 0; i < paths.length; i++) {
-    const parsed = parseSetPath(paths[i]);
-    if (!parsed.ok) return { invalid: `${paths[i]}: ${parsed.message}` };
-    const applied = applyOverride(
-      data,
-      { text: paths[i], path: parsed.value, value: theta[i] },
-      ScenarioSchema,
-    );
+    const applied = applyParameter(data, paths[i], theta[i], ScenarioSchema);
     if (!applied.ok) return { invalid: `${paths[i]}: ${applied.message}` };
   }
   (data.run as Record<string, unknown>).replications = replicates;
   const checked = ScenarioSchema.safeParse(data);
   if (!checked.success)
     return { invalid: checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  // A dated change must apply to the scenario as it then stands.
+  const phases = timelinePhases(checked.data).problems;
+  if (phases.length > 0)
+    return { invalid: phases.map((p) => `${p.path.join(".")}: ${p.message}`).join("; ") };
   return { scenario: checked.data };
 }
 
@@ -518,10 +525,9 @@ async function writeOutputs(
     ...Object.entries(record.fitted),
   ];
   for (const [path, value] of assignments) {
-    const parsed = parseSetPath(path);
-    if (!parsed.ok) continue;
-    const applied = applyOverride(data, { text: path, path: parsed.value, value }, ScenarioSchema);
-    if (applied.ok) doc.setIn(applied.value, value);
+    const applied = applyParameter(data, path, value, ScenarioSchema);
+    if (!applied.ok) throw new Error(`calibrated.yaml: cannot set ${path}: ${applied.message}`);
+    doc.setIn(applied.value, value);
   }
   const unitsFile = (data.geography as { unitsFile?: string } | undefined)?.unitsFile;
   if (unitsFile) doc.setIn(["geography", "unitsFile"], relative(out, resolve(scenarioFile, "..", unitsFile)));

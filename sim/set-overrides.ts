@@ -153,3 +153,38 @@ export function applyOverride(
   }
   return { ok: true, value: resolved };
 }
+
+/** A path into a dated change of the timeline: timeline.<index>.set.<the change's field path>. */
+const TIMELINE_PARAMETER = /^timeline\.(\d+)\.set\.(.+)$/;
+
+export function isTimelineParameter(path: string): boolean {
+  return TIMELINE_PARAMETER.test(path);
+}
+
+/**
+ * Sets a calibration parameter: a scenario field by its dotted path, or the value of a field a
+ * dated change sets (`timeline.0.set.choice.tierConstant.township`: the change's key is the rest
+ * of the path), so that a reform's size can be fitted.
+ */
+export function applyParameter(
+  data: Record<string, unknown>,
+  path: string,
+  value: unknown,
+  schema: z.core.$ZodType,
+): Result<(string | number)[]> {
+  const timeline = TIMELINE_PARAMETER.exec(path);
+  if (timeline) {
+    const index = Number(timeline[1]);
+    const changes = data.timeline;
+    const change = Array.isArray(changes) ? (changes[index] as { set?: Record<string, unknown> }) : undefined;
+    if (!change?.set)
+      return { ok: false, message: `the scenario has no timeline entry ${index} to set`, path };
+    if (!(timeline[2] in change.set))
+      return { ok: false, message: `timeline entry ${index} does not set ${quote(timeline[2])}`, path };
+    change.set[timeline[2]] = value;
+    return { ok: true, value: ["timeline", index, "set", timeline[2]] };
+  }
+  const parsed = parseSetPath(path);
+  if (!parsed.ok) return parsed;
+  return applyOverride(data, { text: path, path: parsed.value, value }, schema);
+}

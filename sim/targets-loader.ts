@@ -20,7 +20,7 @@ import {
 } from "./scenario-errors.ts";
 import { positionOf, readYaml } from "./scenario-loader.ts";
 import { allowedKeys, schemaAt } from "./schema-walk.ts";
-import { applyOverride, parseSetPath } from "./set-overrides.ts";
+import { applyOverride, isTimelineParameter, parseSetPath } from "./set-overrides.ts";
 
 /**
  * Reading a targets file (models/outcomes/targets-file.ts): the same YAML reading and the same
@@ -162,6 +162,8 @@ function parameterProblem(base: object, path: string, prior: Prior): string | un
   if (path.trim() === "") return "expected a dotted scenario path, e.g. choice.tierConstant.township";
   const segments = parseSetPath(path);
   if (!segments.ok) return segments.message;
+  // A dated change's value is checked against the scenario by the calibrator, which has it.
+  if (isTimelineParameter(path)) return undefined;
   for (const value of priorValues(prior)) {
     const data = structuredClone(base) as Record<string, unknown>;
     const applied = applyOverride(data, { text: path, path: segments.value, value }, ScenarioSchema);

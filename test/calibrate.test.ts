@@ -74,6 +74,21 @@ describe("the shipped national calibration", () => {
     expect(calibrated.scenario.run.years).toBe(6);
     expect(calibrated.scenario.timeline.length).toBe(4);
   });
+
+  it("writes a fitted reform size into the dated change it belongs to (Shenzhen)", async () => {
+    const record = JSON.parse(
+      readFileSync("scenarios/calibrated/shenzhen-2012-2014.calibration.json", "utf8"),
+    );
+    const { scenario } = await loadScenario("scenarios/calibrated/shenzhen-2012-2014.yaml");
+    const set = scenario.timeline[0].set as Record<string, number>;
+    expect(set["choice.tierConstant.township"]).toBe(
+      record.fitted["timeline.0.set.choice.tierConstant.township"],
+    );
+    expect(set["choice.tierConstant.village"]).toBe(
+      record.fitted["timeline.0.set.choice.tierConstant.village"],
+    );
+    expect(scenario.choice.tierConstant.tertiary).toBe(record.fitted["choice.tierConstant.tertiary"]);
+  });
 });
 
 describe("calibrate", () => {

@@ -55,6 +55,12 @@ export const RunSettingsSchema = z
 
 export const ScenarioSchema = z
   .object({
+    extends: z
+      .string()
+      .optional()
+      .describe(
+        "A scenario file (relative to this one) this scenario builds on: its fields, with this file's on top (mappings merged field by field, lists and values replaced). Resolved by the loader.",
+      ),
     name: z.string().min(1).max(200).default("unnamed"),
     description: z.string().max(5000).default(""),
     run: RunSettingsSchema.prefault({}),

@@ -12,7 +12,7 @@ import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { Piscina } from "piscina";
 import type { TopLevelSpec } from "vega-lite";
-import { parseDocument } from "yaml";
+import { Document, parseDocument } from "yaml";
 import { metricValue } from "../models/outcomes/calibration-checks.ts";
 import { COUNTER_COUNT } from "../models/outcomes/counters.ts";
 import { buildMetrics } from "../models/outcomes/metrics.ts";
@@ -262,7 +262,7 @@ export async function calibrate(targetsPath: string, options: CalibrateOptions):
   );
   // calibrated.yaml keeps the scenario's own run (the targets' run block only shapes the fit: a
   // trend fitted to two years projects over all of its years); the caller's overrides stay.
-  await writeOutputs(options.out, record, loaded.scenarioFile, options.sets ?? []);
+  await writeOutputs(options.out, record, loaded.scenarioFile, base.scenario, options.sets ?? []);
   return record;
 }
 
@@ -503,20 +503,23 @@ function buildRecord(
 }
 
 /**
- * calibration.json, and calibrated.yaml: the scenario file as written, with the caller's overrides
- * and the fitted values set in place (its comments kept), runnable as is from the output folder.
+ * calibration.json, the charts, and calibrated.yaml: a scenario that `extends` the input and sets
+ * the caller's overrides and the fitted values, runnable as is from the output folder.
  */
 async function writeOutputs(
   out: string,
   record: CalibrationRecord,
   scenarioFile: string,
+  scenario: Scenario,
   sets: string[],
 ): Promise<void> {
   await writeFileAtomic(join(out, "calibration.json"), `${JSON.stringify(record, null, 2)}\n`);
   await writeCharts(out, record);
-  const text = await readFile(scenarioFile, "utf8");
-  const doc = parseDocument(text);
-  const data = doc.toJS() as Record<string, unknown>;
+  // The fitted scenario extends the input and sets what the calibration changed: a field by its
+  // path, or, where the path runs through a list (a dated change, an episode kind), the whole list
+  // as fitted, since a list is replaced, not merged, by extends.
+  const full = structuredClone(scenario) as unknown as Record<string, unknown>;
+  const child: Record<string, unknown> = {};
   const assignments: [string, unknown][] = [
     ...sets.map((s): [string, unknown] => {
       const at = s.indexOf("=");
@@ -525,19 +528,33 @@ async function writeOutputs(
     ...Object.entries(record.fitted),
   ];
   for (const [path, value] of assignments) {
-    const applied = applyParameter(data, path, value, ScenarioSchema);
+    const applied = applyParameter(full, path, value, ScenarioSchema);
     if (!applied.ok) throw new Error(`calibrated.yaml: cannot set ${path}: ${applied.message}`);
-    doc.setIn(applied.value, value);
+    const list = applied.value.findIndex((segment) => typeof segment === "number");
+    const keep = (list < 0 ? applied.value : applied.value.slice(0, list)) as string[];
+    setIn(child, keep, structuredClone(getIn(full, keep)));
   }
-  const unitsFile = (data.geography as { unitsFile?: string } | undefined)?.unitsFile;
-  if (unitsFile) doc.setIn(["geography", "unitsFile"], relative(out, resolve(scenarioFile, "..", unitsFile)));
+  const doc = new Document({ extends: relative(out, scenarioFile), ...child });
   const header = [
     `# Calibrated by tiersim ${record.tiersim} (${record.method}, ${record.evaluations.length} simulations of ${record.replicates} replicates)`,
-    `# from ${record.scenarioFile} against ${record.targetsFile}; fitted: ${record.method === "abc-smc" ? "posterior mean" : "best set"}`,
+    `# against ${record.targetsFile}; fitted: ${record.method === "abc-smc" ? "posterior mean" : "best set"}`,
     ...Object.entries(record.fitted).map(([p, v]) => `#   ${p} = ${v}`),
     "",
   ].join("\n");
-  await writeFileAtomic(join(out, "calibrated.yaml"), `${header}${doc.toString()}`);
+  await writeFileAtomic(join(out, "calibrated.yaml"), `${header}${doc.toString({ lineWidth: 100 })}`);
+}
+
+function getIn(data: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], data);
+}
+
+function setIn(data: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let at = data;
+  path.slice(0, -1).forEach((key) => {
+    if (typeof at[key] !== "object" || at[key] === null) at[key] = {};
+    at = at[key] as Record<string, unknown>;
+  });
+  at[path[path.length - 1]] = value;
 }
 
 /** The fit of each target, one line each, and the distance. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import {
   type Document,
@@ -60,6 +60,65 @@ export async function loadScenario(file: string, options: { sets?: string[] } = 
   return parseScenarioText(text, file, options.sets, (relative) =>
     readFileSync(resolve(dirname(file), relative), "utf8"),
   );
+}
+
+const MAX_EXTENDS_DEPTH = 10;
+
+/**
+ * `extends: <file>`: the scenario is that file (relative to this one; it may extend another)
+ * with this one's fields on top. Mappings merge field by field; lists and values replace. The
+ * merged result is what is validated and run.
+ */
+function resolveExtends(
+  data: unknown,
+  file: string,
+  relative: string,
+  readText: ((relative: string) => string) | undefined,
+  chain: string[],
+): { ok: true; data: unknown } | { ok: false; problems: ScenarioProblem[] } {
+  if (!isPlainObject(data) || !("extends" in data)) return { ok: true, data };
+  const { extends: parentName, ...own } = data;
+  const fail = (message: string) => ({ ok: false as const, problems: [{ file, path: "extends", message }] });
+  if (typeof parentName !== "string" || parentName.trim() === "")
+    return fail("expected the path of the scenario file this one extends");
+  if (!readText) return fail("a scenario can only extend another when loaded from a file");
+  const parentRelative = join(dirname(relative), parentName);
+  if (chain.includes(parentRelative) || chain.length >= MAX_EXTENDS_DEPTH)
+    return fail(
+      `extends ${parentName} again: a chain of extends must end (${[...chain, parentRelative].join(" → ")})`,
+    );
+  let text: string;
+  try {
+    text = readText(parentRelative);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(`cannot read "${parentName}": ${code === "ENOENT" ? "no such file" : String(error)}`);
+  }
+  const parentFile = join(dirname(file), parentName);
+  const parent = readYaml(text, parentFile);
+  if (!parent.ok) return { ok: false, problems: parent.problems };
+  // A units file named by the parent is relative to the parent.
+  const geography = parent.data.geography;
+  if (isPlainObject(geography) && typeof geography.unitsFile === "string")
+    geography.unitsFile = join(dirname(parentRelative), geography.unitsFile);
+  const resolved = resolveExtends(parent.data, parentFile, parentRelative, readText, [
+    ...chain,
+    parentRelative,
+  ]);
+  if (!resolved.ok) return resolved;
+  return { ok: true, data: mergeScenario(resolved.data, own) };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** `over` on top of `base`: mappings merged field by field, anything else replaced. */
+export function mergeScenario(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeScenario(base[k], v) : v;
+  return out;
 }
 
 /**
@@ -140,7 +199,10 @@ export function parseScenarioText(
 ): LoadedScenario {
   const source = readYaml(text, file);
   if (!source.ok) throw new ScenarioError(source.problems);
-  const { doc, lineCounter, data } = source;
+  const { doc, lineCounter } = source;
+  const extended = resolveExtends(source.data, file, ".", readText, []);
+  if (!extended.ok) throw new ScenarioError(extended.problems);
+  const data = extended.data as typeof source.data;
   const unitProblems = attachUnits(data, file, readText);
   if (unitProblems.length > 0) throw new ScenarioError(unitProblems);
 

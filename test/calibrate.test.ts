@@ -149,12 +149,11 @@ describe("calibrate", () => {
     expect(r.evaluations.length).toBeLessThanOrEqual(30);
     for (const f of ["calibration.json", "calibrated.yaml", "calibration-fit.svg", "calibration-trace.svg"])
       expect(existsSync(join(out, f)), f).toBe(true);
-    // calibrated.yaml is the scenario file with the fitted value set, runnable as is.
+    // calibrated.yaml extends the input and sets the fitted value, runnable as is.
     const calibrated = await loadScenario(join(out, "calibrated.yaml"));
     expect(calibrated.scenario.choice.tierConstant.township).toBe(r.fitted["choice.tierConstant.township"]);
-    expect(readFileSync(join(out, "calibrated.yaml"), "utf8")).toContain(
-      "# A small world for calibration tests",
-    );
+    expect(calibrated.scenario.run.population).toBe(6000); // from the input it extends
+    expect(readFileSync(join(out, "calibrated.yaml"), "utf8")).toContain("extends: ../small.yaml");
   }, 120_000);
 
   let abc: CalibrationRecord;

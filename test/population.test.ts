@@ -109,6 +109,9 @@ describe("the standard normal distribution", () => {
         expect(isBelowNormalCdf(u, x)).toBe(u < normalCdf(x));
       }),
     );
+    // A grid point must never lie above x: −3.6e-17 + 8 rounds to 8 (found by this property).
+    const tiny = -3.580342679684662e-17;
+    expect(isBelowNormalCdf(normalCdf(tiny), tiny)).toBe(false);
     // And right at the boundary, where Φ itself must be computed.
     fc.assert(
       fc.property(

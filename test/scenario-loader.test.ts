@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -322,5 +323,43 @@ describe("properties", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("extends", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tiersim-extends-"));
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+
+  it("merges the file it extends under this one: mappings field by field, lists replaced", async () => {
+    write(
+      "parent.yaml",
+      "name: parent\nrun: { population: 5000, years: 3 }\nchoice: { waitPerDay: -0.7 }\ntargets: [grassroots-share-2015-wenzhou]\n",
+    );
+    mkdirSync(join(dir, "sub"), { recursive: true });
+    write(
+      "sub/child.yaml",
+      "extends: ../parent.yaml\nname: child\nrun: { years: 1 }\ntargets: [county-domestic-2015-wenzhou]\n",
+    );
+    const { scenario } = await loadScenario(join(dir, "sub", "child.yaml"));
+    expect(scenario.name).toBe("child");
+    expect(scenario.run.population).toBe(5000); // the parent's
+    expect(scenario.run.years).toBe(1); // the child's
+    expect(scenario.choice.waitPerDay).toBe(-0.7);
+    expect(scenario.targets).toEqual(["county-domestic-2015-wenzhou"]); // replaced, not appended
+  });
+
+  it("refuses a chain that does not end, and a parent that is missing or invalid, naming the file", async () => {
+    write("a.yaml", "extends: b.yaml\n");
+    write("b.yaml", "extends: a.yaml\n");
+    await expect(loadScenario(join(dir, "a.yaml"))).rejects.toThrow(/a chain of extends must end/);
+    write("c.yaml", "extends: nowhere.yaml\n");
+    await expect(loadScenario(join(dir, "c.yaml"))).rejects.toThrow(
+      /cannot read "nowhere.yaml": no such file/,
+    );
+    write("d.yaml", "extends: e.yaml\n");
+    write("e.yaml", "run: { population: [1 }\n");
+    await expect(loadScenario(join(dir, "d.yaml"))).rejects.toThrow(/e\.yaml/);
+    write("f.yaml", "extends: parent.yaml\nrun: { population: -3 }\n");
+    await expect(loadScenario(join(dir, "f.yaml"))).rejects.toThrow(/run\.population/);
   });
 });

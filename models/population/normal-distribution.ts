@@ -102,7 +102,9 @@ export function isBelowNormalCdf(u: number, x: number): boolean {
   // Φ(±8) is within 7e-16 of 0 and 1, closer than any 32-bit uniform comes.
   if (x < -GRID_LIMIT) return false;
   if (x >= GRID_LIMIT) return true;
-  const k = Math.floor((x + GRID_LIMIT) * GRID_STEPS_PER_UNIT);
+  let k = Math.floor((x + GRID_LIMIT) * GRID_STEPS_PER_UNIT);
+  // x + GRID_LIMIT rounds (−3.6e-17 + 8 is 8): the grid point below x must not lie above it.
+  if (k / GRID_STEPS_PER_UNIT - GRID_LIMIT > x) k--;
   if (u < GRID[k]) return true;
   if (u >= GRID[k + 1]) return false;
   return u < normalCdf(x);

@@ -336,9 +336,10 @@ export class CarePathway implements PartitionModel {
         }
       }
     }
-    const book = this.contracts.tally(res, elderlyAge);
-    tally[C.TALLY_RENEWAL_ELIGIBLE] = book.eligibleForRenewal;
-    tally[C.TALLY_RENEWED] = book.renewed;
+    // (The contract book's own tally would walk the residents a second time for these two.)
+    const { eligible, renewed } = this.contracts.renewal;
+    tally[C.TALLY_RENEWAL_ELIGIBLE] = eligible;
+    tally[C.TALLY_RENEWED] = renewed;
     for (let c = C.TALLY_RESIDENTS; c <= C.TALLY_URBAN_HTN_DM_MANAGED; c++) this.count(c, t, tally[c]);
     this.managedVisits.fill(0);
   }

@@ -521,6 +521,11 @@ export class ContractBook {
     this.probability[r] = 0;
   }
 
+  /** Holders at the start of the current contract year, and those of them who renewed. */
+  get renewal(): { eligible: number; renewed: number } {
+    return { eligible: this.eligibleForRenewal, renewed: this.renewed };
+  }
+
   countHolders(): number {
     let n = 0;
     for (let r = 0; r < this.count; r++) n += this.holds[r];

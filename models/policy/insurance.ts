@@ -260,7 +260,6 @@ export function countyRules(p: InsuranceParams): InsuranceRules {
 
 /** Schemes in the order of `Residents.flags` (population.ts SCHEME_NAMES). */
 export const SCHEME_COUNT = 4;
-export const NCMS = 2;
 
 /** Outpatient reimbursement rate per tier for one scheme, from the grassroots rate and the gaps. */
 export function outpatientRates(s: Scheme): Float64Array {

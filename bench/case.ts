@@ -9,10 +9,10 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { EventQueue } from "../sim/event-queue.ts";
-import { FutureEventList } from "../sim/future-event-list.ts";
+import { EventQueue } from "../sim/engine/event-queue.ts";
+import { FutureEventList } from "../sim/engine/future-event-list.ts";
 import { runScenario } from "../sim/run.ts";
-import { loadScenario } from "../sim/scenario-loader.ts";
+import { loadScenario } from "../sim/scenario/loader.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 

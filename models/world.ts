@@ -1,6 +1,6 @@
-import { DailySlots } from "../sim/daily-slots.ts";
-import { ServerPools } from "../sim/server-pools.ts";
-import type { SharedCapacity } from "../sim/shared-exchange.ts";
+import { DailySlots } from "../sim/engine/daily-slots.ts";
+import { ServerPools } from "../sim/engine/server-pools.ts";
+import type { SharedCapacity } from "../sim/engine/shared-exchange.ts";
 import { CONDITION_GROUPS } from "./care/condition-groups.ts";
 import type { EpisodeKind } from "./care/episodes.ts";
 import { type AllianceMembership, applyAlliances } from "./policy/alliances.ts";

@@ -4,8 +4,8 @@
  * render.ts. All dates are read and shown in UTC so the output does not depend on the time zone.
  */
 import type { TopLevelSpec } from "vega-lite";
+import { type RunMetrics, TIERS } from "../models/outcomes/metrics-schema.ts";
 import { comparatorSymbol, formatMetricValue, unitOfMetric } from "./headline-metrics.ts";
-import { type RunMetrics, TIERS } from "./metrics-schema.ts";
 import { formatPercent } from "./number-format.ts";
 import { TIER_COLORS, TIER_LABELS } from "./tier-labels.ts";
 

@@ -1,4 +1,4 @@
-import type { TargetScore, YearSummary } from "./metrics-schema.ts";
+import type { TargetScore, YearSummary } from "../models/outcomes/metrics-schema.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 
 /** How a metric's value is stored and shown. */

@@ -3,13 +3,20 @@
  * inlined as SVG, so the file opens offline and can be mailed as it is. Every string that comes
  * from the scenario or the metrics goes through `escapeHtml`.
  */
+
+import {
+  type ByTier,
+  type RunMetrics,
+  type Spread,
+  TIERS,
+  type Tier,
+} from "../models/outcomes/metrics-schema.ts";
 import {
   comparatorSymbol,
   formatMetricValue,
   HEADLINE_METRICS,
   SUPPLEMENTARY_METRICS,
 } from "./headline-metrics.ts";
-import { type ByTier, type RunMetrics, type Spread, TIERS, type Tier } from "./metrics-schema.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 import { TIER_LABELS } from "./tier-labels.ts";
 

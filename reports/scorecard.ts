@@ -4,8 +4,9 @@
  * Plain text unless asked for colour; control characters from the scenario are neutralised so a
  * scenario name cannot move the cursor or recolour the terminal.
  */
+
+import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
 import { comparatorSymbol, formatMetricValue, HEADLINE_METRICS } from "./headline-metrics.ts";
-import type { RunMetrics } from "./metrics-schema.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 
 export interface ScorecardOptions {

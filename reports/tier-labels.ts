@@ -1,4 +1,4 @@
-import type { Tier } from "./metrics-schema.ts";
+import type { Tier } from "../models/outcomes/metrics-schema.ts";
 
 /** English names of the tiers, as shown in tables, legends and the terminal. */
 export const TIER_LABELS: Record<Tier, string> = {

@@ -4,10 +4,10 @@
  * leaves no outputs; each file is then replaced atomically.
  */
 import { join } from "node:path";
+import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
 import { ensureDir, writeFileAtomic } from "./atomic-write.ts";
 import { allCharts } from "./charts.ts";
 import { buildHtmlReport, type RenderedChart } from "./html-report.ts";
-import type { RunMetrics } from "./metrics-schema.ts";
 import { type RenderOptions, renderSvg } from "./render.ts";
 
 /** Pretty JSON with a trailing newline; keys in the object's own order, so output is stable. */

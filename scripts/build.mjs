@@ -17,5 +17,5 @@ const common = {
 };
 await Promise.all([
   build({ ...common, entryPoints: { cli: "sim/cli.ts" }, banner: { js: "#!/usr/bin/env node" } }),
-  build({ ...common, entryPoints: { worker: "sim/worker.ts" } }),
+  build({ ...common, entryPoints: { worker: "sim/pipeline/worker.ts" } }),
 ]);

@@ -10,10 +10,10 @@ import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { formatScorecard } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
-import { calibrate, formatCalibration, formatFit, validateFit } from "./calibrate.ts";
-import { defaultThreads, RunFailure } from "./parallel.ts";
+import { calibrate, formatCalibration, formatFit, validateFit } from "./experiments/calibrate.ts";
+import { defaultThreads, RunFailure } from "./pipeline/parallel.ts";
 import { runScenario } from "./run.ts";
-import { loadScenario, ScenarioError, scenarioJsonSchema } from "./scenario-loader.ts";
+import { loadScenario, ScenarioError, scenarioJsonSchema } from "./scenario/loader.ts";
 import { TIERSIM_VERSION } from "./version.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];

@@ -4,14 +4,14 @@
  */
 import { COUNTER_COUNT } from "../models/outcomes/counters.ts";
 import { buildMetrics, type ReplicationCounts } from "../models/outcomes/metrics.ts";
+import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
 import { mergeMarginals, type PopulationMarginals } from "../models/population/population-marginals.ts";
 import type { Scenario } from "../models/scenario.ts";
 import { averageSupply, type SupplyTotals, supplyTotals } from "../models/supply/supply.ts";
 import { buildWorld, type World } from "../models/world.ts";
-import type { RunMetrics } from "../reports/metrics-schema.ts";
-import type { GroupResult } from "./execute-group.ts";
-import { type ExecuteOptions, executeRun } from "./parallel.ts";
-import { timelinePhases } from "./timeline-phases.ts";
+import type { GroupResult } from "./pipeline/execute-group.ts";
+import { type ExecuteOptions, executeRun } from "./pipeline/parallel.ts";
+import { timelinePhases } from "./scenario/timeline-phases.ts";
 import { TIERSIM_VERSION } from "./version.ts";
 
 export interface RunPerformance {

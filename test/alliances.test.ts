@@ -9,7 +9,7 @@ import { placeFacilities } from "../models/supply/facility-placement.ts";
 import { buildGeography } from "../models/supply/geography.ts";
 import { TERTIARY } from "../models/supply/tiers.ts";
 import { buildWorld, regionPopulation, type World } from "../models/world.ts";
-import { timelinePhases } from "../sim/timeline-phases.ts";
+import { timelinePhases } from "../sim/scenario/timeline-phases.ts";
 
 /**
  * A city of 4 districts (4 sub-districts of 4 communities) and 6 counties (3 townships of 4

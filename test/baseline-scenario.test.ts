@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ScenarioSchema } from "../models/scenario.ts";
-import { loadScenario } from "../sim/scenario-loader.ts";
+import { loadScenario } from "../sim/scenario/loader.ts";
 
 describe("scenarios/baseline.yaml", () => {
   it("is the built-in default world, so the file documents the defaults", async () => {

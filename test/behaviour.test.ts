@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { referralTarget } from "../models/care/choice/tables.ts";
 import { GROUP_COUNT } from "../models/care/condition-groups.ts";
 import { DEFAULT_EPISODE_KINDS } from "../models/care/episodes.ts";
+import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { FACILITY_TYPES } from "../models/supply/facilities.ts";
 import { buildWorld } from "../models/world.ts";
-import type { RunMetrics } from "../reports/metrics-schema.ts";
 import { runScenario } from "../sim/run.ts";
-import { loadScenario } from "../sim/scenario-loader.ts";
+import { loadScenario } from "../sim/scenario/loader.ts";
 
 /**
  * Behaviour you can defend: the baseline reproduces the national shape for the right reasons —

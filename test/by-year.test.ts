@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { TIERS } from "../models/outcomes/metrics-schema.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
-import { TIERS } from "../reports/metrics-schema.ts";
 import { runScenario } from "../sim/run.ts";
 
 describe("metrics by year", () => {

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { type CalibrationRecord, calibrate, validateFit, withRun } from "../sim/calibrate.ts";
+import { type CalibrationRecord, calibrate, validateFit, withRun } from "../sim/experiments/calibrate.ts";
 import { runScenario } from "../sim/run.ts";
-import { loadScenario, ScenarioError } from "../sim/scenario-loader.ts";
-import { loadTargetsFile } from "../sim/targets-loader.ts";
+import { loadScenario, ScenarioError } from "../sim/scenario/loader.ts";
+import { loadTargetsFile } from "../sim/scenario/targets-loader.ts";
 
 /**
  * Calibration recovers a parameter from targets the model itself produced at a known value: the

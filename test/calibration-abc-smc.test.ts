@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { AbcSmc, type AbcSmcOptions, type AbcSmcPosterior, type Prior } from "../sim/calibration/abc-smc.ts";
+import {
+  AbcSmc,
+  type AbcSmcOptions,
+  type AbcSmcPosterior,
+  type Prior,
+} from "../sim/experiments/calibration/abc-smc.ts";
 
 /** The test's own "simulator" randomness, independent of the sampler's generator. */
 function gaussianSource(seed: string): () => number {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { NelderMead, type NelderMeadOptions } from "../sim/calibration/nelder-mead.ts";
+import { NelderMead, type NelderMeadOptions } from "../sim/experiments/calibration/nelder-mead.ts";
 
 type Objective = (x: number[]) => number;
 

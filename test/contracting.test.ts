@@ -18,7 +18,7 @@ import {
   SEVERE_MENTAL_ILLNESS,
   TUBERCULOSIS,
 } from "../models/population/population.ts";
-import { RandomStreams } from "../sim/random/streams.ts";
+import { RandomStreams } from "../sim/engine/random/streams.ts";
 
 const ELDERLY_AGE = 65;
 const HYPERTENSION = 1 << CONDITIONS.indexOf("hypertension");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DailySlots } from "../sim/daily-slots.ts";
+import { DailySlots } from "../sim/engine/daily-slots.ts";
 
 describe("daily slots (号源)", () => {
   it("issues q slots a day on average over any run of days, whatever the fractional quota", () => {

@@ -14,7 +14,7 @@ import {
 import { synthesizeResidents } from "../models/population/population-synthesis.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { buildWorld, type World } from "../models/world.ts";
-import { RandomStreams } from "../sim/random/streams.ts";
+import { RandomStreams } from "../sim/engine/random/streams.ts";
 
 const SIZE = 200_000;
 

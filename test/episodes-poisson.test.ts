@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CONDITIONS } from "../models/population/population.ts";
 import { synthesizeResidents } from "../models/population/population-synthesis.ts";
 import { buildWorld } from "../models/world.ts";
-import { RandomStreams } from "../sim/random/streams.ts";
+import { RandomStreams } from "../sim/engine/random/streams.ts";
 import { runScenario } from "../sim/run.ts";
 import { smallScenario } from "./helpers/small-scenario.ts";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventQueue } from "../sim/event-queue.ts";
-import { FutureEventList } from "../sim/future-event-list.ts";
+import { EventQueue } from "../sim/engine/event-queue.ts";
+import { FutureEventList } from "../sim/engine/future-event-list.ts";
 
 /** Reference order: by time, then by insertion. */
 function referenceOrder(events: { time: number; id: number }[]) {

@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildWorld } from "../models/world.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
-import { planGroups, RunFailure } from "../sim/parallel.ts";
+import { planGroups, RunFailure } from "../sim/pipeline/parallel.ts";
 import { runScenario } from "../sim/run.ts";
 import { smallScenario } from "./helpers/small-scenario.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
 import { type ScenarioInput, ScenarioSchema } from "../models/scenario.ts";
-import type { RunMetrics } from "../reports/metrics-schema.ts";
 import { runScenario } from "../sim/run.ts";
 
 /**

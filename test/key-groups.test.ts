@@ -4,8 +4,8 @@ import { DEFAULT_EPISODE_KINDS } from "../models/care/episodes.ts";
 import { PREGNANT } from "../models/population/population.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { buildWorld, sharedCapacity } from "../models/world.ts";
-import { RandomStreams } from "../sim/random/streams.ts";
-import { Outbox } from "../sim/shared-exchange.ts";
+import { RandomStreams } from "../sim/engine/random/streams.ts";
+import { Outbox } from "../sim/engine/shared-exchange.ts";
 
 describe("key groups held by open episodes", () => {
   it("keeps a resident pregnant while any of her maternity episodes is open, even when they overlap", () => {

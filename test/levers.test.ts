@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
-import type { RunMetrics } from "../reports/metrics-schema.ts";
 import { runScenario } from "../sim/run.ts";
-import { applyOverride, parseSetPath } from "../sim/set-overrides.ts";
+import { applyOverride, parseSetPath } from "../sim/scenario/overrides.ts";
 
 /**
  * Directional checks of the policy levers, one or more per lever, each a pair of runs set through

@@ -27,7 +27,7 @@ import {
 import { synthesizeResidents } from "../models/population/population-synthesis.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { buildWorld, type World } from "../models/world.ts";
-import { RandomStreams } from "../sim/random/streams.ts";
+import { RandomStreams } from "../sim/engine/random/streams.ts";
 
 /** A count within 4 standard deviations of its expectation (sum of independent Bernoulli draws). */
 function expectWithin(t: Tally, label: string): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { philox4x32 } from "../sim/random/philox.ts";
-import { exponential, geometric, RandomStreams } from "../sim/random/streams.ts";
+import { philox4x32 } from "../sim/engine/random/philox.ts";
+import { exponential, geometric, RandomStreams } from "../sim/engine/random/streams.ts";
 
 const hex = (a: Uint32Array) => [...a].map((x) => x.toString(16).padStart(8, "0")).join(" ");
 

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import fc from "fast-check";
 import type { TopLevelSpec } from "vega-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
 import { writeFileAtomic } from "../reports/atomic-write.ts";
 import {
   allCharts,
@@ -17,7 +18,6 @@ import {
 } from "../reports/charts.ts";
 import { formatMetricValue, HEADLINE_METRICS, SUPPLEMENTARY_METRICS } from "../reports/headline-metrics.ts";
 import { buildHtmlReport, escapeHtml, type RenderedChart, scopeSvgIds } from "../reports/html-report.ts";
-import type { RunMetrics } from "../reports/metrics-schema.ts";
 import { compileChart, renderSvg } from "../reports/render.ts";
 import { formatScorecard, terminalSafe } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";

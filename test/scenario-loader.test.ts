@@ -10,8 +10,8 @@ import {
   ScenarioError,
   type ScenarioProblem,
   scenarioJsonSchema,
-} from "../sim/scenario-loader.ts";
-import { formatSetPath, parseSetPath } from "../sim/set-overrides.ts";
+} from "../sim/scenario/loader.ts";
+import { formatSetPath, parseSetPath } from "../sim/scenario/overrides.ts";
 
 const INVALID_DIR = join(import.meta.dirname, "..", "scenarios", "invalid");
 const BASELINE = join(import.meta.dirname, "..", "scenarios", "baseline.yaml");

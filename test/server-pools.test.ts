@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { exponential, RandomStreams } from "../sim/random/streams.ts";
-import { ServerPools } from "../sim/server-pools.ts";
+import { exponential, RandomStreams } from "../sim/engine/random/streams.ts";
+import { ServerPools } from "../sim/engine/server-pools.ts";
 
 /** Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ. */
 function erlangC(c: number, a: number): number {

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import type { YearSummary } from "../models/outcomes/metrics-schema.ts";
 import {
   fitDistance,
   runOverrides,
@@ -13,9 +14,8 @@ import {
   TargetValueError,
   targetValue,
 } from "../models/outcomes/targets-file.ts";
-import type { YearSummary } from "../reports/metrics-schema.ts";
-import { loadScenario, ScenarioError } from "../sim/scenario-loader.ts";
-import { loadTargetsFile } from "../sim/targets-loader.ts";
+import { loadScenario, ScenarioError } from "../sim/scenario/loader.ts";
+import { loadTargetsFile } from "../sim/scenario/targets-loader.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const INVALID_DIR = join(ROOT, "scenarios", "invalid-targets");

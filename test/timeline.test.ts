@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dayOfDate } from "../models/policy/timeline.ts";
 import { ScenarioSchema } from "../models/scenario.ts";
 import { runScenario } from "../sim/run.ts";
-import { parseScenarioText, ScenarioError } from "../sim/scenario-loader.ts";
+import { parseScenarioText, ScenarioError } from "../sim/scenario/loader.ts";
 
 const problemsOf = (text: string): string[] => {
   try {
@@ -143,7 +143,7 @@ describe("supply on the timeline", () => {
 describe("shipped scenarios", () => {
   it("every scenario in scenarios/ validates and runs a tiny world", async () => {
     const { readdir } = await import("node:fs/promises");
-    const { loadScenario } = await import("../sim/scenario-loader.ts");
+    const { loadScenario } = await import("../sim/scenario/loader.ts");
     const files = [
       ...(await readdir("scenarios")).filter((f) => f.endsWith(".yaml")),
       ...(await readdir("scenarios/calibrated"))

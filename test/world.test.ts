@@ -4,7 +4,7 @@ import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
 import { FACILITY_TYPES, type FacilityType } from "../models/supply/facilities.ts";
 import { TIER_COUNT } from "../models/supply/tiers.ts";
 import { buildWorld, type World } from "../models/world.ts";
-import { loadScenario } from "../sim/scenario-loader.ts";
+import { loadScenario } from "../sim/scenario/loader.ts";
 
 const countOf = (w: World, type: FacilityType, field: "rows" | "units" = "rows") => {
   const t = FACILITY_TYPES.indexOf(type);
@@ -158,7 +158,7 @@ describe("geography and choice sets", () => {
   });
 
   it("reports a units CSV with a missing column, naming the file", async () => {
-    const { parseScenarioText } = await import("../sim/scenario-loader.ts");
+    const { parseScenarioText } = await import("../sim/scenario/loader.ts");
     expect(() =>
       parseScenarioText("geography: { unitsFile: u.csv }", "s.yaml", [], () => "area,township\nA,B\n"),
     ).toThrow(/u\.csv:1.*missing column\(s\) area_type, village, population, x_km, y_km/);

@@ -1,9 +1,14 @@
-import { DailySlots } from "../../sim/daily-slots.ts";
-import { FutureEventList } from "../../sim/future-event-list.ts";
-import type { PartitionModel } from "../../sim/partition-model.ts";
-import { exponential, geometric, pickCumulative, type RandomStreams } from "../../sim/random/streams.ts";
-import { ServerPools } from "../../sim/server-pools.ts";
-import type { Outbox, SharedCapacity } from "../../sim/shared-exchange.ts";
+import { DailySlots } from "../../sim/engine/daily-slots.ts";
+import { FutureEventList } from "../../sim/engine/future-event-list.ts";
+import type { PartitionModel } from "../../sim/engine/partition-model.ts";
+import {
+  exponential,
+  geometric,
+  pickCumulative,
+  type RandomStreams,
+} from "../../sim/engine/random/streams.ts";
+import { ServerPools } from "../../sim/engine/server-pools.ts";
+import type { Outbox, SharedCapacity } from "../../sim/engine/shared-exchange.ts";
 import * as C from "../outcomes/counters.ts";
 import { COUNTY_COMMUNITY, inAlliance } from "../policy/alliances.ts";
 import { BenefitLedger, INPATIENT_ACCOUNT } from "../policy/benefit-ledger.ts";

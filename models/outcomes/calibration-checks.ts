@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { YearSummary } from "../../reports/metrics-schema.ts";
+import type { YearSummary } from "./metrics-schema.ts";
 
 /**
  * Calibration checks: reported outcomes a scenario should reproduce, each with a tolerance band

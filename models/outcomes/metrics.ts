@@ -1,10 +1,3 @@
-import type {
-  MonthlyPoint,
-  RunMetrics,
-  Spread,
-  TargetScore,
-  YearSummary,
-} from "../../reports/metrics-schema.ts";
 import { CONTRACT_GROUPS } from "../policy/contracting.ts";
 import { dayOfDate } from "../policy/timeline.ts";
 import { SCHEME_NAMES } from "../population/population.ts";
@@ -15,6 +8,7 @@ import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_NAMES, TOWNSHIP, VILLAGE } from "
 import { CALIBRATION_CHECKS, metricValue } from "./calibration-checks.ts";
 import * as C from "./counters.ts";
 import { OUTCOME_NAMES } from "./counters.ts";
+import type { MonthlyPoint, RunMetrics, Spread, TargetScore, YearSummary } from "./metrics-schema.ts";
 import { scoreTarget, TARGET_CATALOGUE } from "./targets.ts";
 
 /** Counters of one replication, summed over partitions in their fixed order. */

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { YearSummary } from "../../reports/metrics-schema.ts";
-import type { Prior } from "../../sim/calibration/abc-smc.ts";
+import type { Prior } from "../../sim/experiments/calibration/abc-smc.ts";
 import { RunSettingsSchema } from "../scenario.ts";
 import { metricValue } from "./calibration-checks.ts";
+import type { YearSummary } from "./metrics-schema.ts";
 
 /**
  * Targets files: what a calibration fits (observed values with their uncertainty, each read

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RandomStreams } from "../../sim/random/streams.ts";
+import type { RandomStreams } from "../../sim/engine/random/streams.ts";
 import { PURPOSE_CONTRACTING } from "../care/random-purposes.ts";
 import {
   CONDITIONS,

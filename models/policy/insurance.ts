@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applyOverride, parseSetPath } from "../../sim/set-overrides.ts";
+import { applyOverride, parseSetPath } from "../../sim/scenario/overrides.ts";
 import { TIER_COUNT } from "../supply/tiers.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { RandomStreams } from "../../sim/random/streams.ts";
+import type { RandomStreams } from "../../sim/engine/random/streams.ts";
 import { PURPOSE_DEMOGRAPHY } from "../care/random-purposes.ts";
 import type { World } from "../world.ts";
 import { CONDITIONS, FLAG_MALE, FLAG_URBAN, type Residents, SCHEME_SHIFT } from "./population.ts";

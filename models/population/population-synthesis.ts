@@ -1,4 +1,4 @@
-import type { RandomStreams } from "../../sim/random/streams.ts";
+import type { RandomStreams } from "../../sim/engine/random/streams.ts";
 import { PURPOSE_POPULATION } from "../care/random-purposes.ts";
 import type { World } from "../world.ts";
 import { isBelowNormalCdf, normalQuantile } from "./normal-distribution.ts";

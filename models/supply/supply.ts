@@ -1,4 +1,4 @@
-import type { RegionSupply } from "../../reports/metrics-schema.ts";
+import type { RegionSupply } from "../outcomes/metrics-schema.ts";
 import type { World } from "../world.ts";
 import { FACILITY_TYPES } from "./facilities.ts";
 import { TIER_OF_TYPE } from "./facility-placement.ts";

@@ -1,4 +1,4 @@
-import { buildWorld, type World } from "../models/world.ts";
+import { buildWorld, type World } from "../../models/world.ts";
 import { executeGroup, type GroupTask } from "./execute-group.ts";
 
 /** Piscina worker: runs one group task; the world is built once per worker and scenario. */

@@ -15,8 +15,8 @@ import {
   type Node as YamlNode,
 } from "yaml";
 import { z } from "zod";
-import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
-import { UNIT_COLUMNS, unitsFromRecords } from "../models/supply/geography-units.ts";
+import { type Scenario, ScenarioSchema } from "../../models/scenario.ts";
+import { UNIT_COLUMNS, unitsFromRecords } from "../../models/supply/geography-units.ts";
 import {
   formatPath,
   issueMessages,
@@ -24,9 +24,9 @@ import {
   ScenarioError,
   type ScenarioProblem,
   ZOD_DEFAULT_MESSAGE,
-} from "./scenario-errors.ts";
+} from "./errors.ts";
+import { applyOverride, isCoreTag, parseOverride, shortTag } from "./overrides.ts";
 import { allowedKeys, schemaAt } from "./schema-walk.ts";
-import { applyOverride, isCoreTag, parseOverride, shortTag } from "./set-overrides.ts";
 
 /**
  * Reading a scenario: YAML text → plain data (safe core schema: no code, no custom tags,
@@ -34,7 +34,7 @@ import { applyOverride, isCoreTag, parseOverride, shortTag } from "./set-overrid
  * the file omits). Every problem found is reported at once, each at its line and column.
  */
 
-export { ScenarioError, type ScenarioProblem } from "./scenario-errors.ts";
+export { ScenarioError, type ScenarioProblem } from "./errors.ts";
 
 import { timelinePhases } from "./timeline-phases.ts";
 

@@ -53,7 +53,7 @@ async function bundleWorker(): Promise<string> {
   const code = result.outputFiles[0].contents;
   const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
   // Inside the clone so that the bundle's package imports resolve from its node_modules.
-  const cacheDir = join(here, "..", "node_modules", ".cache", "tiersim");
+  const cacheDir = join(here, "..", "..", "node_modules", ".cache", "tiersim");
   const file = join(cacheDir, `worker-${hash}.mjs`);
   if (!existsSync(file)) {
     mkdirSync(cacheDir, { recursive: true });

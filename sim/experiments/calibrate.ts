@@ -13,36 +13,36 @@ import { join, relative, resolve } from "node:path";
 import type { Piscina } from "piscina";
 import type { TopLevelSpec } from "vega-lite";
 import { Document, parseDocument } from "yaml";
-import { metricValue } from "../models/outcomes/calibration-checks.ts";
-import { COUNTER_COUNT } from "../models/outcomes/counters.ts";
-import { buildMetrics } from "../models/outcomes/metrics.ts";
+import { metricValue } from "../../models/outcomes/calibration-checks.ts";
+import { COUNTER_COUNT } from "../../models/outcomes/counters.ts";
+import { buildMetrics } from "../../models/outcomes/metrics.ts";
 import {
   fitDistance,
   metricPath,
   type TargetFit,
   type TargetsFile,
-} from "../models/outcomes/targets-file.ts";
-import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
-import { supplyTotals } from "../models/supply/supply.ts";
-import { buildWorld } from "../models/world.ts";
-import { ensureDir, writeFileAtomic } from "../reports/atomic-write.ts";
+} from "../../models/outcomes/targets-file.ts";
+import { type Scenario, ScenarioSchema } from "../../models/scenario.ts";
+import { supplyTotals } from "../../models/supply/supply.ts";
+import { buildWorld } from "../../models/world.ts";
+import { ensureDir, writeFileAtomic } from "../../reports/atomic-write.ts";
 import {
   type FitPoint,
   fitChart,
   posteriorChart,
   traceChart,
   weightedQuantile,
-} from "../reports/calibration-charts.ts";
-import { renderSvg } from "../reports/render.ts";
+} from "../../reports/calibration-charts.ts";
+import { renderSvg } from "../../reports/render.ts";
+import { createPool } from "../pipeline/parallel.ts";
+import { runScenario } from "../run.ts";
+import { loadScenario, ScenarioError } from "../scenario/loader.ts";
+import { applyParameter } from "../scenario/overrides.ts";
+import { loadTargetsFile } from "../scenario/targets-loader.ts";
+import { timelinePhases } from "../scenario/timeline-phases.ts";
+import { TIERSIM_VERSION } from "../version.ts";
 import { AbcSmc, type Prior } from "./calibration/abc-smc.ts";
 import { NelderMead } from "./calibration/nelder-mead.ts";
-import { createPool } from "./parallel.ts";
-import { runScenario } from "./run.ts";
-import { loadScenario, ScenarioError } from "./scenario-loader.ts";
-import { applyParameter } from "./set-overrides.ts";
-import { loadTargetsFile } from "./targets-loader.ts";
-import { timelinePhases } from "./timeline-phases.ts";
-import { TIERSIM_VERSION } from "./version.ts";
 
 export type { TargetFit };
 

@@ -1,11 +1,14 @@
-import { CarePathway } from "../models/care/care-pathway.ts";
-import { type PopulationMarginals, populationMarginals } from "../models/population/population-marginals.ts";
-import type { Scenario } from "../models/scenario.ts";
-import { buildWorld, sharedBeds, sharedCapacity, slotQuotas, type World } from "../models/world.ts";
-import { Barrier } from "./barrier.ts";
-import { type GroupRun, runGroup } from "./group-runner.ts";
-import { RandomStreams } from "./random/streams.ts";
-import { timelinePhases } from "./timeline-phases.ts";
+import { CarePathway } from "../../models/care/care-pathway.ts";
+import {
+  type PopulationMarginals,
+  populationMarginals,
+} from "../../models/population/population-marginals.ts";
+import type { Scenario } from "../../models/scenario.ts";
+import { buildWorld, sharedBeds, sharedCapacity, slotQuotas, type World } from "../../models/world.ts";
+import { Barrier } from "../engine/barrier.ts";
+import { type GroupRun, runGroup } from "../engine/group-runner.ts";
+import { RandomStreams } from "../engine/random/streams.ts";
+import { timelinePhases } from "../scenario/timeline-phases.ts";
 
 /**
  * One task of a run: a replication's partitions that one thread simulates. Plain data and

@@ -7,8 +7,8 @@ import {
   type TargetsFile,
   TargetsFileSchema,
   yearsOf,
-} from "../models/outcomes/targets-file.ts";
-import { type Scenario, ScenarioSchema } from "../models/scenario.ts";
+} from "../../models/outcomes/targets-file.ts";
+import { type Scenario, ScenarioSchema } from "../../models/scenario.ts";
 import {
   describeExpected,
   formatPath,
@@ -17,10 +17,10 @@ import {
   ScenarioError,
   type ScenarioProblem,
   ZOD_DEFAULT_MESSAGE,
-} from "./scenario-errors.ts";
-import { positionOf, readYaml } from "./scenario-loader.ts";
+} from "./errors.ts";
+import { positionOf, readYaml } from "./loader.ts";
+import { applyOverride, isTimelineParameter, parseSetPath } from "./overrides.ts";
 import { allowedKeys, schemaAt } from "./schema-walk.ts";
-import { applyOverride, isTimelineParameter, parseSetPath } from "./set-overrides.ts";
 
 /**
  * Reading a targets file (models/outcomes/targets-file.ts): the same YAML reading and the same

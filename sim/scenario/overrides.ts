@@ -1,6 +1,6 @@
 import { parseDocument } from "yaml";
 import type { z } from "zod";
-import { describeValue, quote, suggest, suggestionSuffix } from "./scenario-errors.ts";
+import { describeValue, quote, suggest, suggestionSuffix } from "./errors.ts";
 import { allowedKeys, childSchema, materialise, schemaKind } from "./schema-walk.ts";
 
 /**

@@ -1,10 +1,10 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import type { Scenario } from "../models/scenario.ts";
-import type { World } from "../models/world.ts";
-import { Barrier } from "./barrier.ts";
+import type { Scenario } from "../../models/scenario.ts";
+import type { World } from "../../models/world.ts";
+import { Barrier } from "../engine/barrier.ts";
+import { PartitionFailure } from "../engine/group-runner.ts";
 import { executeGroup, type GroupResult, type GroupTask } from "./execute-group.ts";
-import { PartitionFailure } from "./group-runner.ts";
 import { workerEntry } from "./worker-bundle.ts";
 
 /**

@@ -1,7 +1,7 @@
-import { dayOfDate, unchangeableReason } from "../models/policy/timeline.ts";
-import type { Scenario } from "../models/scenario.ts";
-import { ScenarioSchema } from "../models/scenario.ts";
-import { applyOverride, formatSetPath, parseSetPath } from "./set-overrides.ts";
+import { dayOfDate, unchangeableReason } from "../../models/policy/timeline.ts";
+import type { Scenario } from "../../models/scenario.ts";
+import { ScenarioSchema } from "../../models/scenario.ts";
+import { applyOverride, formatSetPath, parseSetPath } from "./overrides.ts";
 
 /**
  * The phases of a run: the scenario as it stands from each timeline date on (the changes of that

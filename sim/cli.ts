@@ -7,25 +7,16 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 import { formatScorecard } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
+import { collect, positiveInt, runSets, wholeNumber } from "./commands/options.ts";
 import { calibrate, formatCalibration, formatFit, validateFit } from "./experiments/calibrate.ts";
 import { defaultThreads, RunFailure } from "./pipeline/parallel.ts";
+import { createProgress, shouldShowProgress } from "./progress.ts";
 import { runScenario } from "./run.ts";
 import { loadScenario, ScenarioError, scenarioJsonSchema } from "./scenario/loader.ts";
 import { TIERSIM_VERSION } from "./version.ts";
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-const positiveInt = (what: string) => (value: string) => {
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new InvalidArgumentError(`${what} must be a whole number ≥ 1`);
-  return Number(value);
-};
-const wholeNumber = (value: string) => {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number ≥ 0");
-  return Number(value);
-};
 
 const program = new Command()
   .name("tiersim")
@@ -72,24 +63,14 @@ Examples:
   tiersim run scenarios/baseline.yaml --set insurance.schemes.resident.outpatient.gaps.county=15`,
   )
   .action(async (file, opts) => {
-    const sets = [
-      ...(opts.seed !== undefined ? [`run.seed=${opts.seed}`] : []),
-      ...(opts.replications !== undefined ? [`run.replications=${opts.replications}`] : []),
-      ...(opts.population !== undefined ? [`run.population=${opts.population}`] : []),
-      ...(opts.years !== undefined ? [`run.years=${opts.years}`] : []),
-      ...opts.set,
-    ];
-    const { scenario } = await loadScenario(file, { sets });
+    const { scenario } = await loadScenario(file, { sets: runSets(opts) });
     const threads = opts.threads ?? defaultThreads();
     const outDir = opts.out ?? join("out", scenario.name.replace(/[^\w.-]+/g, "_"));
-    const progress = !opts.quiet && process.stderr.isTTY && (process.stderr.columns ?? 0) > 0;
+    const progress = createProgress("simulating", 1, shouldShowProgress(opts.quiet || opts.json));
     const outcome = await runScenario(scenario, {
       threads,
-      onProgress: progress
-        ? (done, total) => process.stderr.write(`\r  simulated ${Math.round((100 * done) / total)}%`)
-        : undefined,
-    });
-    if (progress) process.stderr.write("\n");
+      onProgress: (done, total) => progress.update(done, total),
+    }).finally(() => progress.stop());
     const { files } = await writeRunOutputs(outDir, outcome.metrics);
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(outcome.metrics, null, 2)}\n`);

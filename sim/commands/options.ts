@@ -1,0 +1,38 @@
+/**
+ * Option parsers and option sets shared by the commands. Each command lives in its own module
+ * under sim/commands/ and is registered in sim/cli.ts.
+ */
+import { InvalidArgumentError } from "@commander-js/extra-typings";
+
+/** Accumulates a repeatable option (`--set a=1 --set b=2`). */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export const positiveInt =
+  (what: string) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1)
+      throw new InvalidArgumentError(`${what} must be a whole number ≥ 1`);
+    return Number(value);
+  };
+
+export const wholeNumber = (value: string): number => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number ≥ 0");
+  return Number(value);
+};
+
+/** The `--set` strings that the shorthand run options stand for, then the explicit `--set`s. */
+export function runSets(opts: {
+  seed?: number;
+  replications?: number;
+  population?: number;
+  years?: number;
+  set?: string[];
+}): string[] {
+  return [
+    ...(opts.seed !== undefined ? [`run.seed=${opts.seed}`] : []),
+    ...(opts.replications !== undefined ? [`run.replications=${opts.replications}`] : []),
+    ...(opts.population !== undefined ? [`run.population=${opts.population}`] : []),
+    ...(opts.years !== undefined ? [`run.years=${opts.years}`] : []),
+    ...(opts.set ?? []),
+  ];
+}

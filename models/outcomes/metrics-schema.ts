@@ -8,12 +8,19 @@ export const TIERS = ["village", "township", "county", "tertiary", "outOfRegion"
 export type Tier = (typeof TIERS)[number];
 export type ByTier = Record<Tier, number>;
 
-/** A summary statistic over replications. */
+/**
+ * A metric over replications: mean, sample sd, range, and the 95% interval of the mean by
+ * Student's t (`lower` = `upper` = `mean` when there is one replication).
+ */
 export interface Spread {
   mean: number;
   sd: number;
   min: number;
   max: number;
+  lower: number;
+  upper: number;
+  /** Replications. */
+  n: number;
 }
 
 export interface TargetScore {
@@ -170,7 +177,11 @@ export interface YearSummary {
     byOutcome: Record<string, number>;
     byKind: Record<string, number>;
   };
-  /** Spread over replications of the headline rates. */
+  /**
+   * Every top-level numeric metric of this summary over replications, each replication's value
+   * computed from its own counts (so `spread[k].mean` may differ in the last digits from a ratio
+   * metric's value, which is the ratio of the replications' mean counts).
+   */
   spread: Record<string, Spread>;
 }
 
@@ -201,6 +212,9 @@ export interface MonthlyPoint {
   date: string;
   visitsByTier: ByTier;
   grassrootsShare: number;
+  /** The 95% interval of the monthly grassroots share over replications (2 or more). */
+  grassrootsShareLower?: number;
+  grassrootsShareUpper?: number;
 }
 
 export interface RunMetrics {
@@ -224,6 +238,12 @@ export interface RunMetrics {
   /** The synthetic population (replication 0) against its input marginals. */
   populationChecks: PopulationCheck[];
   monthly: MonthlyPoint[];
+  /**
+   * Each replication's value of every numeric metric of the last year's summary, keyed by its
+   * dotted path ("bedOccupancyByTier.county"), in replication order. Replication r of two runs
+   * shares its random numbers, so comparisons pair them.
+   */
+  perReplication: Record<string, number[]>;
   /** Conservation ledger over the whole run and all replications: counts reconcile. */
   ledger: Record<string, number>;
   /** The same per episode kind: started = ended + open. */

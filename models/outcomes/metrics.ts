@@ -8,6 +8,7 @@ import { COUNTY, OUT_OF_REGION, TERTIARY, TIER_NAMES, TOWNSHIP, VILLAGE } from "
 import { CALIBRATION_CHECKS, metricValue } from "./calibration-checks.ts";
 import * as C from "./counters.ts";
 import { OUTCOME_NAMES } from "./counters.ts";
+import { meanInterval } from "./intervals.ts";
 import type { MonthlyPoint, RunMetrics, Spread, TargetScore, YearSummary } from "./metrics-schema.ts";
 import { scoreTarget, TARGET_CATALOGUE } from "./targets.ts";
 
@@ -28,10 +29,18 @@ const byTier = (f: (tier: number) => number) =>
   >;
 
 function spread(values: number[]): Spread {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, sd, min: Math.min(...values), max: Math.max(...values) };
+  const { mean, sd, n, lower, upper } = meanInterval(values);
+  return { mean, sd, min: Math.min(...values), max: Math.max(...values), lower, upper, n };
+}
+
+/** Every numeric leaf of a summary by dotted path, in key order (the spread itself excluded). */
+export function numericLeaves(value: unknown, prefix = "", into: Record<string, number> = {}) {
+  if (typeof value === "number") into[prefix] = value;
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value))
+      if (!(prefix === "" && (k === "spread" || k === "year")))
+        numericLeaves(v, prefix ? `${prefix}.${k}` : k, into);
+  return into;
 }
 
 /** Sums counter c over months [from, to). */
@@ -71,21 +80,17 @@ function yearRates(x: Float64Array, from: number, to: number, population: number
   };
 }
 
-export function buildMetrics(
+/** The summary of simulated year y (0-based) over `reps`: every metric over its twelve months. */
+function summarizer(
   scenario: Scenario,
   kindIds: string[],
-  /** The region's supply in each simulated year (it may change on the timeline). */
   supplyByYear: readonly SupplyTotals[],
   reps: ReplicationCounts[],
-  version: string,
-  marginals?: PopulationMarginals,
-): RunMetrics {
-  const { years, population, seed, startYear } = scenario.run;
-  const months = years * 12;
+): (y: number) => Omit<YearSummary, "spread"> {
+  const { population, startYear } = scenario.run;
   const R = reps.length;
   const mean = (f: (r: ReplicationCounts) => number) => reps.reduce((s, r) => s + f(r), 0) / R;
-  /** The summary of simulated year y (0-based): every metric over its twelve months. */
-  const summarize = (y: number): YearSummary => {
+  return (y) => {
     const supply = supplyByYear[y];
     const from = 12 * y;
     const to = from + 12;
@@ -260,23 +265,44 @@ export function buildMetrics(
         },
         byKind: Object.fromEntries(kindIds.map((id, k) => [id, sumRange(C.EPISODES_STARTED + k)])),
       },
-      spread: Object.fromEntries(
-        (
-          [
-            "grassrootsShare",
-            "countyDomesticRate",
-            "countyHospitalReferralOutRate",
-            "visitsPerPersonYear",
-            "admissionsPer100",
-          ] as const
-        ).map((k) => [k, spread(rates.map((r) => r[k]))]),
-      ),
     };
   };
+}
+
+export function buildMetrics(
+  scenario: Scenario,
+  kindIds: string[],
+  /** The region's supply in each simulated year (it may change on the timeline). */
+  supplyByYear: readonly SupplyTotals[],
+  reps: ReplicationCounts[],
+  version: string,
+  marginals?: PopulationMarginals,
+): RunMetrics {
+  const { years, population, seed, startYear } = scenario.run;
+  const months = years * 12;
+  const R = reps.length;
+  const mean = (f: (r: ReplicationCounts) => number) => reps.reduce((s, r) => s + f(r), 0) / R;
+  const summarize = summarizer(scenario, kindIds, supplyByYear, reps);
+  const perReplication = reps.map((r) => summarizer(scenario, kindIds, supplyByYear, [r]));
   const byYear: Record<string, YearSummary> = {};
-  for (let y = 0; y < years; y++) byYear[String(startYear + y)] = summarize(y);
+  let lastLeaves: Record<string, number>[] = [];
+  for (let y = 0; y < years; y++) {
+    const base = summarize(y);
+    const leaves = perReplication.map((f) => numericLeaves(f(y)));
+    const keys = Object.keys(base).filter(
+      (k) => k !== "year" && typeof base[k as keyof typeof base] === "number",
+    );
+    byYear[String(startYear + y)] = {
+      ...base,
+      spread: Object.fromEntries(keys.map((k) => [k, spread(leaves.map((l) => l[k]))])),
+    };
+    lastLeaves = leaves;
+  }
   const summary = byYear[String(startYear + years - 1)];
   const supply = supplyByYear[years - 1];
+  const perReplicationValues = Object.fromEntries(
+    Object.keys(lastLeaves[0] ?? {}).map((k) => [k, lastLeaves.map((l) => l[k])]),
+  );
 
   const targets: TargetScore[] = scenario.targets.map((id) => {
     const def = TARGET_CATALOGUE.find((t) => t.id === id);
@@ -298,12 +324,24 @@ export function buildMetrics(
   for (let month = 0; month < months; month++) {
     const v = TIER_NAMES.map((_, t) => mean((r) => r.counters[month * C.COUNTER_COUNT + C.OUTPATIENT + t]));
     const all = v.reduce((a, b) => a + b, 0);
-    monthly.push({
+    const point: MonthlyPoint = {
       month,
       date: `${startYear + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, "0")}`,
       visitsByTier: byTier((t) => v[t]),
       grassrootsShare: ratio(v[VILLAGE] + v[TOWNSHIP], all),
-    });
+    };
+    if (R >= 2) {
+      const at = (r: ReplicationCounts, t: number) => r.counters[month * C.COUNTER_COUNT + C.OUTPATIENT + t];
+      const shares = reps.map((r) => {
+        let sum = 0;
+        for (let t = 0; t < TIER_NAMES.length; t++) sum += at(r, t);
+        return ratio(at(r, VILLAGE) + at(r, TOWNSHIP), sum);
+      });
+      const band = meanInterval(shares);
+      point.grassrootsShareLower = band.lower;
+      point.grassrootsShareUpper = band.upper;
+    }
+    monthly.push(point);
   }
 
   // Ledger over the whole run and all replications: every episode started has ended in exactly
@@ -359,6 +397,7 @@ export function buildMetrics(
     checks,
     populationChecks: marginals ? marginalRows(marginals) : [],
     monthly,
+    perReplication: perReplicationValues,
     ledger,
     ledgerByKind,
   };

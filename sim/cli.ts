@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "@commander-js/extra-typings";
 import { formatScorecard } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
+import { compareCommand } from "./commands/compare.ts";
 import { collect, positiveInt, runSets, wholeNumber } from "./commands/options.ts";
 import { calibrate, formatCalibration, formatFit, validateFit } from "./experiments/calibrate.ts";
 import { defaultThreads, RunFailure } from "./pipeline/parallel.ts";
@@ -86,6 +87,8 @@ Examples:
       );
     }
   });
+
+program.addCommand(compareCommand());
 
 program
   .command("validate")

@@ -348,6 +348,28 @@ describe("extends", () => {
     expect(scenario.targets).toEqual(["county-domestic-2015-wenzhou"]); // replaced, not appended
   });
 
+  it("merges a chain of two, each file's nested mappings field by field over the one it extends", async () => {
+    write(
+      "grandparent.yaml",
+      "name: grandparent\ninsurance: { schemes: { resident: { outpatient: { grassrootsRate: 0.7, gaps: { county: 20, city: 20 } } } } }\n",
+    );
+    write(
+      "middle.yaml",
+      "extends: grandparent.yaml\ninsurance: { schemes: { resident: { outpatient: { gaps: { city: 12 } } } } }\nalliances: { rotation: { groups: [chronic, general, surgery] } }\n",
+    );
+    write(
+      "leaf.yaml",
+      "extends: middle.yaml\nname: leaf\ninsurance: { schemes: { resident: { outpatient: { gaps: { outOfRegion: 9 } } } } }\nalliances: { rotation: { groups: [surgery] } }\n",
+    );
+    const { scenario } = await loadScenario(join(dir, "leaf.yaml"));
+    const outpatient = scenario.insurance.schemes.resident.outpatient;
+    expect(scenario.name).toBe("leaf");
+    expect(outpatient.grassrootsRate).toBe(0.7); // two files up
+    expect(outpatient.gaps).toEqual({ county: 20, city: 12, outOfRegion: 9 }); // one field from each file
+    expect(scenario.alliances.rotation.groups).toEqual(["surgery"]); // the leaf's list replaces the middle's
+    expect(scenario.insurance.schemes.employee).toEqual(ScenarioSchema.parse({}).insurance.schemes.employee);
+  });
+
   it("refuses a chain that does not end, and a parent that is missing or invalid, naming the file", async () => {
     write("a.yaml", "extends: b.yaml\n");
     write("b.yaml", "extends: a.yaml\n");

@@ -87,7 +87,7 @@ export interface YearSummary {
   countyDomesticAdmissionRate: number;
   /**
    * Episodes that rural-county hospitals referred out of the county (to the city or beyond) ÷
-   * episodes those hospitals saw (县级医院转诊率; the seeds give no denominator, this is ours).
+   * episodes those hospitals saw (县级医院转诊率; Wenzhou 温政办〔2014〕135号 §二 sets its target with no denominator, this is ours).
    */
   countyHospitalReferralOutRate: number;
   /** Upward referrals counted as hops (a patient referred twice counts twice). */

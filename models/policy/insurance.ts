@@ -8,8 +8,8 @@ import { TIER_COUNT } from "../supply/tiers.ts";
  * lever of Wenzhou 温政办〔2014〕135号), outpatient pooling caps (门诊统筹) and chronic-disease
  * outpatient benefits (门诊慢特病), inpatient deductibles (起付线, counted per insurance year),
  * rates and annual caps (封顶线) by tier, the rules for referred and downward-referred stays, and
- * disease-restricted reimbursement lists. No seed gives base rates: they are external and marked
- * as such.
+ * disease-restricted reimbursement lists. None of the policy documents cited gives base rates:
+ * they are external and marked as such.
  *
  * Schemes: the employee scheme (城镇职工), the urban-resident scheme (城镇居民, `resident`), the
  * rural cooperative scheme (新农合, `ncms`) and none. Urban residents outside the employee scheme

@@ -62,6 +62,10 @@ export function pairingExplanation(c: Comparison): string | undefined {
   const row = c.metrics.find((m) => m.path === "grassrootsShare") ?? c.metrics[0];
   const { paired, unpaired } = row.versusFirst[0];
   if (!paired) return undefined;
+  if (unpaired.upper - unpaired.lower === 0)
+    return `The ${labelOf(row.path).toLowerCase()} is the same in every replication of both runs.`;
+  if (paired.upper - paired.lower === 0)
+    return `Paired by replication (common random numbers): the ${labelOf(row.path).toLowerCase()} differs by the same amount in every replication, so its interval has no width; treated as independent runs it would be ${halfWidthText(row.path, unpaired)}.`;
   const ratio = (unpaired.upper - unpaired.lower) / Math.max(paired.upper - paired.lower, Number.MIN_VALUE);
   return (
     `Paired by replication (common random numbers): the 95% interval of the ${labelOf(row.path).toLowerCase()} ` +
@@ -124,8 +128,13 @@ export function formatComparison(c: Comparison): string {
       "",
       `What moves ${labelOf(t.metric).toLowerCase()} from ${labels[0]} to ${terminalSafe(t.versus)} (${formatDifference(t.metric, t.total.diff)} in all), one field at a time:`,
     );
+    lines.push(
+      `  ${"alone".padStart(12)}  ${"removed".padStart(12)}  field (alone: added to ${labels[0]}; removed: taken out of ${terminalSafe(t.versus)})`,
+    );
     for (const bar of t.bars.slice(0, 10))
-      lines.push(`  ${formatDifference(t.metric, bar.effect.diff).padStart(12)}  ${bar.field}`);
+      lines.push(
+        `  ${formatDifference(t.metric, bar.effect.diff).padStart(12)}  ${(bar.removed ? formatDifference(t.metric, bar.removed.diff) : "—").padStart(12)}  ${bar.field}`,
+      );
     if (t.bars.length > 10) lines.push(`  … and ${t.bars.length - 10} more in compare.json`);
     for (const s of t.skipped) lines.push(`  (not run alone: ${s.field}: ${terminalSafe(s.reason)})`);
   }
@@ -300,22 +309,49 @@ export function differenceChart(c: Comparison): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Fields that differ, ranked by their effect alone on the metric (one-at-a-time, paired). */
+/**
+ * Fields that differ, ranked by effect (paired, with 95% intervals): each field added alone to
+ * the first scenario, and removed alone from the second. The two differ where fields interact.
+ */
 export function tornadoChart(t: Comparison["tornado"][number], reference: string): TopLevelSpec {
   const scale = unitOfMetric(t.metric) === "fraction" ? 100 : 1;
-  const values = t.bars.map((b) => ({
-    field: b.field,
-    effect: b.effect.diff * scale,
-    lower: b.effect.lower * scale,
-    upper: b.effect.upper * scale,
-    sign: b.effect.diff >= 0 ? "raises" : "lowers",
-  }));
+  const alone = `added alone to ${reference}`;
+  const removed = `removed alone from ${t.versus}`;
+  const values = t.bars.flatMap((b, rank) => [
+    {
+      field: b.field,
+      rank,
+      how: alone,
+      effect: b.effect.diff * scale,
+      lower: b.effect.lower * scale,
+      upper: b.effect.upper * scale,
+    },
+    ...(b.removed
+      ? [
+          {
+            field: b.field,
+            rank,
+            how: removed,
+            effect: b.removed.diff * scale,
+            lower: b.removed.lower * scale,
+            upper: b.removed.upper * scale,
+          },
+        ]
+      : []),
+  ]);
   const unit = scale === 100 ? " (pts)" : "";
+  const y = {
+    field: "field",
+    type: "nominal" as const,
+    title: null,
+    sort: { field: "rank", op: "min" as const, order: "ascending" as const },
+    axis: { labelLimit: 1000 },
+  };
   return {
     $schema: SCHEMA,
     title: {
       text: `What moves ${labelOf(t.metric).toLowerCase()}: ${reference} → ${t.versus}`,
-      subtitle: `each field of ${t.versus} applied alone to ${reference}; all together: ${formatDifference(t.metric, t.total.diff)}`,
+      subtitle: `each differing field on its own, with its 95% interval; all together: ${formatDifference(t.metric, t.total.diff)}`,
     },
     width: 480,
     config,
@@ -324,29 +360,27 @@ export function tornadoChart(t: Comparison["tornado"][number], reference: string
       {
         mark: { type: "bar" },
         encoding: {
-          y: {
-            field: "field",
-            type: "nominal",
-            title: null,
-            sort: { field: "effect", op: "max", order: "descending" },
-          },
+          y,
+          yOffset: { field: "how", sort: [alone, removed] },
           x: { field: "effect", type: "quantitative", title: `Effect${unit}` },
           color: {
-            field: "sign",
+            field: "how",
             type: "nominal",
             title: null,
-            scale: { domain: ["raises", "lowers"], range: ["#1a7f37", "#c62828"] },
+            scale: { domain: [alone, removed], range: ["#4c78a8", "#f58518"] },
           },
         },
       },
       {
         mark: { type: "rule", color: "#333" },
         encoding: {
-          y: { field: "field", type: "nominal", sort: { field: "effect", op: "max", order: "descending" } },
+          y,
+          yOffset: { field: "how", sort: [alone, removed] },
           x: { field: "lower", type: "quantitative" },
           x2: { field: "upper" },
         },
       },
+      { mark: { type: "rule", color: "#888" }, encoding: { x: { datum: 0 } } },
     ],
   } as TopLevelSpec;
 }

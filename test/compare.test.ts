@@ -82,7 +82,10 @@ describe("tiersim compare", () => {
       "contracting.coverage.all",
       "insurance.schemes.resident.outpatient.gaps.county",
     ]);
-    for (const bar of c.tornado[0].bars) expect(bar.effect.diff).toBeGreaterThan(0);
+    for (const bar of c.tornado[0].bars) {
+      expect(bar.effect.diff).toBeGreaterThan(0);
+      expect(bar.removed?.diff).toBeGreaterThan(0);
+    }
     // Targets scored in each run.
     expect(c.targets.length).toBeGreaterThan(0);
     for (const t of c.targets) expect(t.met).toHaveLength(2);
@@ -101,6 +104,14 @@ describe("tiersim compare", () => {
       "compare-monthly-grassroots-share.svg",
     ])
       expect(existsSync(join(out, f)), f).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.scenario.name).toBe("baseline");
+    expect(manifest.scenarioHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.design.inputs.map((i: { label: string }) => i.label)).toEqual([
+      "baseline",
+      "<b>reform</b> & co",
+    ]);
+    expect(existsSync(join(out, "runs", "baseline", "manifest.json"))).toBe(true);
     const csv = readFileSync(join(out, "comparison.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(1 + c.metrics.length);
     const html = readFileSync(join(out, "compare.html"), "utf8");

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { Command } from "@commander-js/extra-typings";
+import type { Scenario } from "../../models/scenario.ts";
 import { ensureDir, writeFileAtomic } from "../../reports/atomic-write.ts";
 import {
   comparisonCharts,
@@ -15,6 +16,7 @@ import {
 import { renderSvg } from "../../reports/render.ts";
 import { writeRunOutputs } from "../../reports/write-report.ts";
 import { type CompareResult, compare } from "../experiments/compare.ts";
+import { buildManifest, scenarioHash, writeManifest } from "../experiments/manifest.ts";
 import { defaultThreads } from "../pipeline/parallel.ts";
 import { createProgress, shouldShowProgress } from "../progress.ts";
 import { collect, positiveInt, runSets, wholeNumber } from "./options.ts";
@@ -25,7 +27,11 @@ export const DEFAULT_COMPARE_REPLICATIONS = 5;
 const slug = (text: string) => text.replace(/[^\p{L}\p{N}._-]+/gu, "_").replace(/^[._]+/, "") || "run";
 
 /** Writes compare.json, the CSV tables, the charts (SVG + spec), compare.html and each run's outputs. */
-export async function writeComparison(outDir: string, result: CompareResult): Promise<string[]> {
+export async function writeComparison(
+  outDir: string,
+  result: CompareResult,
+  command: readonly string[] = process.argv,
+): Promise<string[]> {
   const { comparison, runs } = result;
   const charts = comparisonCharts(
     comparison,
@@ -50,13 +56,36 @@ export async function writeComparison(outDir: string, result: CompareResult): Pr
     if (run.kind !== "scenario") continue;
     const dir = join(outDir, "runs", slug(run.label));
     await writeRunOutputs(dir, run.metrics);
+    if (run.scenario) await writeManifest(dir, manifestOf(run.scenario, command));
     written.push(dir);
   }
+  // The folder's manifest: the reference scenario, and every input in the design.
+  const reference = runs.find((r) => r.scenario)?.scenario;
+  if (reference)
+    await writeManifest(
+      outDir,
+      manifestOf(reference, command, {
+        method: "compare",
+        inputs: comparison.inputs.map((i, k) => ({
+          ...i,
+          ...(runs[k].scenario ? { scenarioHash: scenarioHash(runs[k].scenario) } : {}),
+        })),
+      }),
+    );
   for (const [name, content] of files) {
     await writeFileAtomic(join(outDir, name), content);
     written.push(join(outDir, name));
   }
   return written;
+}
+
+function manifestOf(scenario: Scenario, command: readonly string[], design?: unknown) {
+  return buildManifest({
+    scenario,
+    command,
+    seeds: { simulation: scenario.run.seed, replications: scenario.run.replications },
+    design,
+  });
 }
 
 export function compareCommand() {

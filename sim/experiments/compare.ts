@@ -58,11 +58,17 @@ export function unpairedDifference(a: readonly number[], b: readonly number[]): 
   return { diff, lower: diff - half, upper: diff + half };
 }
 
-/** A leaf of the scenario that differs between two scenarios. Lists count as one field. */
+/**
+ * A leaf of the scenario that differs between two scenarios. Lists count as one field, except a
+ * timeline against a scenario without one: each field a dated change sets is then its own
+ * difference (`timeline.<i>.set.<field>`), applied alone from the change's date.
+ */
 export interface FieldDifference {
   path: string;
   from: unknown;
   to: unknown;
+  /** For a field of a dated change: the change's date. */
+  date?: string;
 }
 
 /** Fields that describe a run rather than the region or its policy: never levers. */
@@ -84,12 +90,38 @@ export function differingFields(a: Scenario, b: Scenario): FieldDifference[] {
     if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ path: path.join("."), from: x, to: y });
   };
   walk(a, b, []);
+  const timeline = out.findIndex((d) => d.path === "timeline");
+  if (timeline >= 0 && a.timeline.length === 0) {
+    const fields = b.timeline.flatMap((change, i) =>
+      Object.entries(change.set).map(([key, value]) => ({
+        path: `timeline.${i}.set.${key}`,
+        from: undefined,
+        to: value,
+        date: change.date,
+      })),
+    );
+    out.splice(timeline, 1, ...fields);
+  }
   return out;
 }
 
+const TIMELINE_FIELD = /^timeline\.(\d+)\.set\.(.+)$/;
+
 /** `scenario` with one field (a dotted path from differingFields) set to `value`, validated. */
-export function withField(scenario: Scenario, path: string, value: unknown): Scenario | string {
+export function withField(
+  scenario: Scenario,
+  path: string,
+  value: unknown,
+  date?: string,
+): Scenario | string {
   const data = structuredClone(scenario) as unknown as Record<string, unknown>;
+  const dated = TIMELINE_FIELD.exec(path);
+  if (dated && date !== undefined) {
+    // One field of a dated change, alone, from its date.
+    const note = `${dated[2]} (alone)`;
+    data.timeline = [...scenario.timeline, { date, note, set: { [dated[2]]: structuredClone(value) } }];
+    return validated(data);
+  }
   const keys = path.split(".");
   let node = data;
   for (const key of keys.slice(0, -1)) {
@@ -99,6 +131,21 @@ export function withField(scenario: Scenario, path: string, value: unknown): Sce
   const last = keys[keys.length - 1];
   if (value === undefined) delete node[last];
   else node[last] = structuredClone(value);
+  return validated(data);
+}
+
+/** `scenario` with one differing field reset to the other scenario's value (or dated change removed). */
+export function withoutField(scenario: Scenario, field: FieldDifference): Scenario | string {
+  const dated = TIMELINE_FIELD.exec(field.path);
+  if (!dated) return withField(scenario, field.path, field.from);
+  const data = structuredClone(scenario) as unknown as { timeline: { set: Record<string, unknown> }[] };
+  const index = Number(dated[1]);
+  delete data.timeline[index].set[dated[2]];
+  if (Object.keys(data.timeline[index].set).length === 0) data.timeline.splice(index, 1);
+  return validated(data);
+}
+
+function validated(data: unknown): Scenario | string {
   const checked = ScenarioSchema.safeParse(data);
   if (!checked.success)
     return checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
@@ -137,12 +184,19 @@ export interface TargetComparison {
   met: boolean[];
 }
 
+/**
+ * One differing field's effect, both ways, so that fields that only act together show up: a
+ * field added alone to the first scenario may do nothing (rotation of specialists without an
+ * alliance to rotate in), while removing it from the second undoes much of the difference.
+ */
 export interface TornadoBar {
   field: string;
   from: unknown;
   to: unknown;
-  /** Change in the metric when only this field of the first scenario takes the other's value. */
+  /** Metric change when only this field of the first scenario takes the other's value. */
   effect: DiffInterval;
+  /** Metric change the field makes within the other scenario: other − (other with it reset). */
+  removed: DiffInterval | null;
 }
 
 export interface Tornado {
@@ -233,18 +287,45 @@ async function readInputs(sources: readonly string[], sets: readonly string[]) {
 }
 
 /**
- * Scenario inputs run with the first input's run settings (seed, replications, population,
- * years, start year), so that they pair; the settings come from `--set` when given there.
+ * Scenario inputs run with the same seed, replications and population as the first input (or
+ * `--set`), so that they pair. Their calendar (start year, years) is the one a dated timeline
+ * needs: a scenario without a timeline (the baseline) takes the calendar of the inputs that
+ * have one, so that "Wenzhou 2014 against the baseline" runs both over Wenzhou's years. Each
+ * aligned scenario is validated again, its timeline against its new calendar.
  */
-function alignRuns(inputs: { scenario?: Scenario; metrics?: RunMetrics }[]): void {
+function alignRuns(inputs: { scenario?: Scenario; metrics?: RunMetrics; source: string }[]): void {
   const first = inputs[0];
-  const reference = first.scenario?.run ?? (first.metrics as RunMetrics);
+  const reference = (first.scenario?.run ?? first.metrics) as Record<string, number>;
+  const dated = inputs.filter((i) =>
+    i.scenario ? i.scenario.timeline.length > 0 : (i.metrics?.timeline.length ?? 0) > 0,
+  );
+  const calendarOf = (i: (typeof inputs)[number]) => {
+    const r = (i.scenario?.run ?? i.metrics) as Record<string, number>;
+    return { startYear: r.startYear, years: r.years };
+  };
+  const calendars = new Set(dated.map((i) => JSON.stringify(calendarOf(i))));
+  const calendar =
+    calendars.size === 1 ? calendarOf(dated[0]) : { startYear: reference.startYear, years: reference.years };
+  const problems: ScenarioError["problems"] = [];
   for (const input of inputs) {
     if (!input.scenario) continue;
-    const run = { ...input.scenario.run };
-    for (const k of RUN_KEYS) (run as Record<string, number>)[k] = (reference as Record<string, number>)[k];
-    input.scenario = { ...input.scenario, run };
+    const run = {
+      ...input.scenario.run,
+      seed: reference.seed,
+      replications: reference.replications,
+      population: reference.population,
+      ...calendar,
+    };
+    const aligned = withField(input.scenario, "run", run);
+    if (typeof aligned === "string")
+      problems.push({
+        file: input.source,
+        path: "run",
+        message: `cannot run over ${calendar.startYear}–${calendar.startYear + calendar.years - 1} beside the other inputs: ${aligned} (set run.startYear and run.years with --set)`,
+      });
+    else input.scenario = aligned;
   }
+  if (problems.length > 0) throw new ScenarioError(problems);
 }
 
 export async function compare(sources: readonly string[], options: CompareOptions): Promise<CompareResult> {
@@ -256,7 +337,7 @@ export async function compare(sources: readonly string[], options: CompareOption
   alignRuns(pending);
   const scenarioInputs = pending.filter((i) => i.scenario);
   const tornadoPlans = planTornados(pending, options);
-  const totalRuns = scenarioInputs.length + tornadoPlans.reduce((s, p) => s + p.fields.length, 0);
+  const totalRuns = scenarioInputs.length + tornadoPlans.reduce((s, p) => s + 2 * p.fields.length, 0);
   let done = 0;
   options.onProgress?.(0, totalRuns);
   const pool: Piscina | undefined =
@@ -278,21 +359,28 @@ export async function compare(sources: readonly string[], options: CompareOption
       const bars: TornadoBar[] = [];
       const skipped: Tornado["skipped"] = [];
       for (const field of plan.fields) {
-        const variant = withField(base.scenario as Scenario, field.path, field.to);
+        const variant = withField(base.scenario as Scenario, field.path, field.to, field.date);
+        const reverted = withoutField(other.scenario as Scenario, field);
         if (typeof variant === "string") {
           skipped.push({ field: field.path, reason: variant });
-          options.onProgress?.(++done, totalRuns);
+          done += 2;
+          options.onProgress?.(done, totalRuns);
           continue;
         }
-        const metrics = await runOne(variant);
+        const added = await runOne(variant);
+        let removed: DiffInterval | null = null;
+        if (typeof reverted === "string") options.onProgress?.(++done, totalRuns);
+        else removed = pairedDifference(metricOf(await runOne(reverted)), metricOf(other.metrics));
         bars.push({
           field: field.path,
           from: field.from,
           to: field.to,
-          effect: pairedDifference(metricOf(base.metrics), metricOf(metrics)),
+          effect: pairedDifference(metricOf(base.metrics), metricOf(added)),
+          removed,
         });
       }
-      bars.sort((x, y) => Math.abs(y.effect.diff) - Math.abs(x.effect.diff) || (x.field < y.field ? -1 : 1));
+      const size = (b: TornadoBar) => Math.max(Math.abs(b.effect.diff), Math.abs(b.removed?.diff ?? 0));
+      bars.sort((x, y) => size(y) - size(x) || (x.field < y.field ? -1 : 1));
       tornado.push({
         versus: other.label,
         metric: plan.metric,

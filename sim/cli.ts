@@ -1,7 +1,8 @@
 /**
  * The tiersim command line: a thin shell over the pipeline in run.ts.
- * Exit codes: 0 success; 1 run failure (a worker failed: message names partition and day);
- * 2 invalid scenario or arguments (one message per problem, no stack trace).
+ * Exit codes: 0 success; 1 run failure (a worker failed: message names partition and day, or
+ * that it died before any day); 2 invalid scenario, input file or arguments, or an --out that
+ * cannot be written (one message per problem, no stack trace).
  */
 
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -12,11 +13,14 @@ import { formatScorecard } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
 import { compareCommand } from "./commands/compare.ts";
 import { collect, positiveInt, runSets, wholeNumber } from "./commands/options.ts";
+import { sweepCommand } from "./commands/sweep.ts";
 import { calibrate, formatCalibration, formatFit, validateFit } from "./experiments/calibrate.ts";
+import { checkOutDir, defaultOutDir, replaceDirAtomically } from "./output-dir.ts";
 import { defaultThreads, RunFailure } from "./pipeline/parallel.ts";
 import { createProgress, shouldShowProgress } from "./progress.ts";
 import { runScenario } from "./run.ts";
 import { loadScenario, ScenarioError, scenarioJsonSchema } from "./scenario/loader.ts";
+import { terminalText } from "./scenario/terminal-text.ts";
 import { TIERSIM_VERSION } from "./version.ts";
 
 const program = new Command()
@@ -27,7 +31,25 @@ const program = new Command()
   .configureOutput({ outputError: (str, write) => write(str) })
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);
-  });
+  })
+  .addHelpText(
+    "after",
+    `
+Every command takes --json (results as JSON on stdout) and --help (its options and examples).
+Progress goes to stderr, as a bar on a terminal only.
+
+Exit codes:
+  0  success
+  1  the run failed (a worker failed: the message names the replication, partition and day)
+  2  invalid scenario, targets file or arguments (one message per problem, with file, line and
+     field path), or an output folder that cannot be written
+
+Examples:
+  tiersim run scenarios/baseline.yaml
+  tiersim compare scenarios/baseline.yaml scenarios/wenzhou-2014.yaml --population 50000
+  tiersim sweep scenarios/baseline.yaml --vary insurance.schemes.resident.outpatient.gaps.county=5,10,15
+  tiersim calibrate scenarios/targets/national-2014-2015.yaml --budget 200`,
+  );
 
 program
   .command("run")
@@ -65,14 +87,19 @@ Examples:
   )
   .action(async (file, opts) => {
     const { scenario } = await loadScenario(file, { sets: runSets(opts) });
-    const threads = opts.threads ?? defaultThreads();
-    const outDir = opts.out ?? join("out", scenario.name.replace(/[^\w.-]+/g, "_"));
+    // No more threads than cores (nor than tasks: executeRun), whatever --threads asks.
+    const threads = Math.min(opts.threads ?? defaultThreads(), defaultThreads());
+    const outDir = opts.out ?? defaultOutDir(scenario.name);
+    checkOutDir(outDir); // before simulating: a run that cannot write its outputs fails at once
     const progress = createProgress("simulating", 1, shouldShowProgress(opts.quiet || opts.json));
     const outcome = await runScenario(scenario, {
       threads,
       onProgress: (done, total) => progress.update(done, total),
     }).finally(() => progress.stop());
-    const { files } = await writeRunOutputs(outDir, outcome.metrics);
+    let files: string[] = [];
+    await replaceDirAtomically(outDir, async (tempDir) => {
+      ({ files } = await writeRunOutputs(tempDir, outcome.metrics));
+    });
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(outcome.metrics, null, 2)}\n`);
     } else if (!opts.quiet) {
@@ -80,15 +107,16 @@ Examples:
       process.stdout.write(`${formatScorecard(outcome.metrics, { color: Boolean(process.stdout.isTTY) })}\n`);
       process.stdout.write(
         `\n${p.residents.toLocaleString("en-US")} residents × ${scenario.run.years} years × ${scenario.run.replications} replication(s): ` +
-          `${p.events.toLocaleString("en-US")} events in ${p.wallSeconds.toFixed(1)} s on ${threads} thread(s)\n`,
+          `${p.events.toLocaleString("en-US")} events in ${p.wallSeconds.toFixed(1)} s on ${p.threads} thread(s)\n`,
       );
       process.stdout.write(
-        `Wrote ${files.length} files to ${outDir}/ (open ${join(outDir, "report.html")})\n`,
+        terminalText(`Wrote ${files.length} files to ${outDir}/ (open ${join(outDir, "report.html")})\n`),
       );
     }
   });
 
 program.addCommand(compareCommand());
+program.addCommand(sweepCommand());
 
 program
   .command("validate")
@@ -100,9 +128,18 @@ program
     collect,
     [] as string[],
   )
+  .option("--json", "print the merged, validated scenario as JSON on stdout")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  tiersim validate scenarios/wenzhou-2014.yaml
+  tiersim validate my.yaml --set insurance.schemes.resident.outpatient.gaps.county=15 --json`,
+  )
   .action(async (file, opts) => {
     const { scenario } = await loadScenario(file, { sets: opts.set });
-    process.stdout.write(`${file}: valid scenario "${scenario.name}"\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify(scenario, null, 2)}\n`);
+    else process.stdout.write(terminalText(`${file}: valid scenario "${scenario.name}"\n`));
   });
 
 program
@@ -136,6 +173,15 @@ program
     [] as string[],
   )
   .option("--quiet", "print nothing but errors")
+  .option("--json", "print calibration.json's record on stdout instead of the summary")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  tiersim calibrate scenarios/targets/national-2014-2015.yaml --budget 200 --out out/fit
+  tiersim calibrate my-targets.yaml --method nelder-mead --budget 60 --population 50000
+  tiersim calibrate my-targets.yaml --out out/fit --resume        # continue an interrupted fit`,
+  )
   .action(async (file, opts) => {
     if (opts.method !== "abc-smc" && opts.method !== "nelder-mead")
       throw new ScenarioError([
@@ -146,6 +192,8 @@ program
       ...(opts.years !== undefined ? [`run.years=${opts.years}`] : []),
       ...opts.set,
     ];
+    const showBar = shouldShowProgress(opts.quiet || opts.json);
+    const bar = createProgress("calibrating", opts.budget, showBar);
     const record = await calibrate(file, {
       method: opts.method,
       budget: opts.budget,
@@ -155,9 +203,13 @@ program
       resume: Boolean(opts.resume),
       threads: opts.threads ?? defaultThreads(),
       sets,
-      onProgress: opts.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
-    });
-    if (!opts.quiet)
+      // A bar on a terminal; one line per generation in logs.
+      onEvaluation: (count) => bar.update(count),
+      onProgress:
+        opts.quiet || opts.json || showBar ? undefined : (line) => process.stderr.write(`${line}\n`),
+    }).finally(() => bar.stop());
+    if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    else if (!opts.quiet)
       process.stdout.write(
         `${formatCalibration(record)}\nWrote ${opts.out}/calibration.json and ${opts.out}/calibrated.yaml\n`,
       );
@@ -183,6 +235,13 @@ program
     collect,
     [] as string[],
   )
+  .option("--json", "print the fit as JSON on stdout")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  tiersim validate-fit scenarios/calibrated/national-2014-2015.yaml --targets my-2016-targets.yaml`,
+  )
   .action(async (file, opts) => {
     const result = await validateFit(file, opts.targets, {
       replicates: opts.replicates,
@@ -190,12 +249,21 @@ program
       threads: opts.threads ?? defaultThreads(),
       sets: opts.set,
     });
-    process.stdout.write(`${formatFit(result.fit, result.distance)}\nWrote ${opts.out}/fit.json\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(`${formatFit(result.fit, result.distance)}\nWrote ${opts.out}/fit.json\n`);
   });
 
 program
   .command("schema")
   .description("Print the scenario JSON Schema (for editor completion and validation).")
+  .option("--json", "the schema is JSON already; accepted so every command takes --json")
+  .addHelpText(
+    "after",
+    `
+Example:
+  tiersim schema > scenario.schema.json   # then start a scenario with
+                                          # # yaml-language-server: $schema=./scenario.schema.json`,
+  )
   .action(() => {
     process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
   });
@@ -206,12 +274,15 @@ function fail(error: unknown): never {
     process.stderr.write(`${error.format()}\n`);
     process.exit(2);
   }
+  // Messages may quote file names and values: printed without their control characters.
   if (error instanceof RunFailure) {
-    process.stderr.write(`tiersim: run failed: ${error.message}\n`);
+    process.stderr.write(`tiersim: run failed: ${terminalText(error.message)}\n`);
+    if (process.env.TIERSIM_DEBUG && error.cause instanceof Error)
+      process.stderr.write(`${error.cause.stack}\n`);
     process.exit(1);
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`tiersim: ${message}\n`);
+  process.stderr.write(`tiersim: ${terminalText(message)}\n`);
   if (process.env.TIERSIM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }

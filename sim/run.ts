@@ -10,7 +10,7 @@ import type { Scenario } from "../models/scenario.ts";
 import { averageSupply, type SupplyTotals, supplyTotals } from "../models/supply/supply.ts";
 import { buildWorld, type World } from "../models/world.ts";
 import type { GroupResult } from "./pipeline/execute-group.ts";
-import { type ExecuteOptions, executeRun } from "./pipeline/parallel.ts";
+import { type ExecuteOptions, executeRun, runThreads } from "./pipeline/parallel.ts";
 import { timelinePhases } from "./scenario/timeline-phases.ts";
 import { TIERSIM_VERSION } from "./version.ts";
 
@@ -20,6 +20,7 @@ export interface RunPerformance {
   residents: number;
   /** Bytes of resident, episode and event-list state at the end of the run (all replications). */
   stateBytes: number;
+  /** Threads the run used (those asked for, at most its tasks: `runThreads`). */
   threads: number;
 }
 
@@ -48,10 +49,15 @@ function supplyByYear(scenario: Scenario, world: World): SupplyTotals[] {
   });
 }
 
-export async function runScenario(scenario: Scenario, options: ExecuteOptions = {}): Promise<RunOutcome> {
+export interface RunOptions extends ExecuteOptions {
+  /** The world of this scenario, when the caller has it (sweeps reuse one: pipeline/world-reuse.ts). */
+  world?: World;
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunOutcome> {
   const started = performance.now();
   // 1. The world: geography, facilities, catchments and lookup tables, from the scenario alone.
-  const world = buildWorld(scenario);
+  const world = options.world ?? buildWorld(scenario);
   // 2. Run every replication's partitions (in this thread or on the worker pool).
   const groups = await executeRun(scenario, world, options);
   // 3. Collect: sum each replication's partitions in partition order.
@@ -80,7 +86,7 @@ export async function runScenario(scenario: Scenario, options: ExecuteOptions = 
       events: groups.reduce((s, g) => s + g.events, 0),
       residents: scenario.run.population,
       stateBytes: groups.reduce((s, g) => s + g.stateBytes, 0),
-      threads: options.threads ?? 0,
+      threads: runThreads(options.threads, scenario.run.replications, world.geography.areas.length),
     },
   };
 }

@@ -113,3 +113,58 @@ describe("FutureEventList (day calendar in front of the heap)", () => {
     expect(() => fel.push(0.5, 0, 0)).toThrow(/precedes/);
   });
 });
+
+describe("EventQueue insertion counter (issue 15 item 8.11)", () => {
+  const LAST = 0xffff_ffff;
+
+  /**
+   * A queue whose insertion counter starts `below` short of 2^32 − 1, as after billions of
+   * insertions. The counter is private state, set here directly: reaching it honestly takes
+   * 4 billion pushes.
+   */
+  function queueNearLimit(below: number): { q: EventQueue; counter: () => number } {
+    const q = new EventQueue(16);
+    const state = q as unknown as { nextSeq: number };
+    expect(state.nextSeq).toBe(0);
+    state.nextSeq = LAST - below;
+    return { q, counter: () => state.nextSeq };
+  }
+
+  it("keeps insertion order for equal times across the 32-bit limit of the counter", () => {
+    // 3 below the limit: a wrapping counter would number the 4th insertion 0 and pop it first.
+    const { q, counter } = queueNearLimit(3);
+    for (let id = 0; id < 10; id++) q.push(1, 0, id);
+    expect(counter()).toBeLessThan(LAST - 3); // the queued events were renumbered from 0
+    const popped: number[] = [];
+    while (q.pop()) popped.push(q.poppedPayload);
+    expect(popped).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("keeps (time, insertion) order when the limit is crossed with events queued, by push and by append", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ t: time, bulk: fc.boolean() }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 200 }),
+        (events, below) => {
+          const { q } = queueNearLimit(below);
+          // The appends of one batch are heapified before the next push, as FutureEventList does.
+          let appending = false;
+          events.forEach((e, id) => {
+            if (e.bulk) {
+              q.append(e.t, 0, id);
+              appending = true;
+            } else {
+              if (appending) q.heapify();
+              appending = false;
+              q.push(e.t, 0, id);
+            }
+          });
+          if (appending) q.heapify();
+          const popped: number[] = [];
+          while (q.pop()) popped.push(q.poppedPayload);
+          expect(popped).toEqual(referenceOrder(events.map((e, id) => ({ time: e.t, id }))));
+        },
+      ),
+    );
+  });
+});

@@ -3,7 +3,13 @@
  * (time, insertion sequence). Equal times pop in insertion order, so the order of simultaneous
  * events is a stated rule, never an accident of the heap's layout. An event is three numbers
  * (time, kind, payload); no object is allocated per event. The arrays grow by doubling.
+ *
+ * The insertion sequence is a 32-bit number per event. It never wraps: when the counter reaches
+ * 2^32 − 1, the events still queued are renumbered 0, 1, … in their order (only their relative
+ * order matters), which costs one sort per 4 billion insertions and keeps 4 bytes per event.
  */
+const LAST_SEQ = 0xffff_ffff;
+
 export class EventQueue {
   private time: Float64Array;
   private seq: Uint32Array;
@@ -42,8 +48,7 @@ export class EventQueue {
   push(time: number, kind: number, payload: number): void {
     if (Number.isNaN(time)) throw new RangeError("event time is NaN");
     if (this.count === this.time.length) this.grow();
-    const seq = this.nextSeq;
-    this.nextSeq = (seq + 1) >>> 0;
+    const seq = this.takeSeq();
     const times = this.time;
     const seqs = this.seq;
     let hole = this.count++;
@@ -67,12 +72,32 @@ export class EventQueue {
    */
   append(time: number, kind: number, payload: number): void {
     if (this.count === this.time.length) this.grow();
+    const seq = this.takeSeq();
     const at = this.count++;
     this.time[at] = time;
-    this.seq[at] = this.nextSeq;
-    this.nextSeq = (this.nextSeq + 1) >>> 0;
+    this.seq[at] = seq;
     this.kind[at] = kind;
     this.payload[at] = payload;
+  }
+
+  /** The next insertion number; renumbers the queued events first when the counter is spent. */
+  private takeSeq(): number {
+    if (this.nextSeq >= LAST_SEQ) this.renumber();
+    return this.nextSeq++;
+  }
+
+  /**
+   * Gives the queued events the numbers 0 … n−1 in their insertion order. The mapping keeps every
+   * comparison's outcome, so the heap (or the unordered run before `heapify`) stays valid.
+   */
+  private renumber(): void {
+    const n = this.count;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const seqs = this.seq;
+    order.sort((a, b) => seqs[a] - seqs[b]);
+    for (let rank = 0; rank < n; rank++) seqs[order[rank]] = rank;
+    this.nextSeq = n;
   }
 
   /** Restores heap order after `append` calls (Floyd's bottom-up construction). */
@@ -130,6 +155,7 @@ export class EventQueue {
 
   clear(): void {
     this.count = 0;
+    this.nextSeq = 0;
   }
 
   private move(from: number, to: number): void {

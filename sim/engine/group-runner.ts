@@ -93,10 +93,16 @@ export function runGroup(run: GroupRun): number {
       counts[p] = Atomics.load(outboxCounts, p * 2 + parity);
       records[p] = readers[p][parity].records;
     }
-    allocateShared(shared, records, counts, (p, tag, first, second) => {
-      const i = mine.get(p);
-      if (i !== undefined) pending[i].push(tag, first, second);
-    });
+    allocateShared(
+      shared,
+      records,
+      counts,
+      (p, tag, first, second) => {
+        const i = mine.get(p);
+        if (i !== undefined) pending[i].push(tag, first, second);
+      },
+      day,
+    );
     shared.slots.closeDay(run.waitSmoothing);
     run.onDayDone?.(day);
   }

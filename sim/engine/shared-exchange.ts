@@ -4,12 +4,12 @@ import type { ServerPools } from "./server-pools.ts";
 /**
  * Shared capacity across partitions. Partitions (one per county or district) run a day on
  * their own; a visit to a facility shared by the whole city is posted as a request to the
- * partition's outbox. At the day's end every outbox is merged in a fixed order — by time, then
- * partition — and the shared pools serve the requests in that order, so the allocation is the
- * same whichever threads ran the partitions. A request asks for a slot of a daily quota (an
- * outpatient 号源; a preferred pool, such as slots held back for some requesters, is tried first),
- * then optionally a server of a FCFS pool from the slot's start (a bed), each with the longest wait
- * the requester accepts.
+ * partition's outbox. At the day's end every outbox is merged in a fixed order — by time, then by
+ * the day's draw of partition precedence — and the shared pools serve the requests in that order,
+ * so the allocation is the same whichever threads ran the partitions. A request asks for a slot of
+ * a daily quota (an outpatient 号源; a preferred pool, such as slots held back for some requesters,
+ * is tried first), then optionally a server of a FCFS pool from the slot's start (a bed), each with
+ * the longest wait the requester accepts.
  *
  * Outboxes live in growable SharedArrayBuffers so that every worker can read every outbox.
  */
@@ -80,8 +80,28 @@ export interface SharedCapacity {
 }
 
 /**
- * Serves the day's requests of all partitions from the shared capacity in the fixed order
- * (time, partition, posting order). Server pools with no servers are unlimited.
+ * Precedence of partition `partition` on day `day` among requests that tie in time: a 32-bit hash
+ * of (day, partition), lower first. Every thread computes the same value, so the order stays
+ * fixed; over days each partition is first about equally often (test/shared-exchange.test.ts),
+ * where ordering ties by partition index would always favour partition 0.
+ */
+export function tiePrecedence(day: number, partition: number): number {
+  // The pair folded into 32 bits (distinct partitions of a day stay distinct), then two integer
+  // mixers, murmur3's finaliser and lowbias32 (each a bijection), so that no two partitions of a
+  // day tie and neighbouring days give unrelated orders.
+  let h = Math.imul(day, 0x9e3779b1) ^ partition;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Serves day `day`'s requests of all partitions from the shared capacity in the fixed order: by
+ * time; among equal times, by the day's `tiePrecedence` of the partitions (then partition index);
+ * within a partition, in posting order. Server pools with no servers are unlimited.
  * `counts[p]` is the number of requests in `records[p]`.
  */
 export function allocateShared(
@@ -89,17 +109,20 @@ export function allocateShared(
   records: Float64Array[],
   counts: ArrayLike<number>,
   deliver: ResultSink,
+  day: number,
 ): void {
   const { slots, servers } = capacity;
   const n = records.length;
   const cursor = new Int32Array(n);
+  const precedence = new Uint32Array(n);
+  for (let p = 0; p < n; p++) precedence[p] = tiePrecedence(day, p);
   for (;;) {
     let best = -1;
     let bestTime = Number.POSITIVE_INFINITY;
     for (let p = 0; p < n; p++) {
       if (cursor[p] >= counts[p]) continue;
       const t = records[p][cursor[p] * REQUEST_FIELDS];
-      if (t < bestTime) {
+      if (t < bestTime || (t === bestTime && precedence[p] < precedence[best])) {
         bestTime = t;
         best = p;
       }

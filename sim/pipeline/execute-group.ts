@@ -28,8 +28,20 @@ export interface GroupTask {
   groupIndex: number;
   /** Int32Array over this buffer: per group, the simulated day and the partition being run (for failure reports). */
   progress: SharedArrayBuffer;
-  /** Test hook: throw inside this partition on this day. */
-  injectFault?: { partition: number; day: number; kind: "throw" | "exit" };
+  /** Test hook: fail inside this partition (of every replication, or of `replication` only). */
+  injectFault?: InjectedFault;
+}
+
+/**
+ * A fault the tests inject: the partition's model throws "injected fault", or its thread calls
+ * process.exit, as it begins simulated day `day`, or, with `day: "build"`, while the thread
+ * builds the partition (before it simulates any day).
+ */
+export interface InjectedFault {
+  partition: number;
+  day: number | "build";
+  kind: "throw" | "exit";
+  replication?: number;
 }
 
 export interface GroupResult {
@@ -57,23 +69,27 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
   const phases = timelinePhases(task.scenario)
     .phases.slice(1)
     .map((p) => ({ day: p.day, world: buildWorld(p.scenario) }));
-  const models = task.partitions.map((p) => new CarePathway(p, world, streams, months, phases));
+  const fault =
+    task.injectFault &&
+    (task.injectFault.replication === undefined || task.injectFault.replication === task.replication)
+      ? task.injectFault
+      : undefined;
+  const models = task.partitions.map((p) => {
+    if (fault?.day === "build" && fault.partition === p) injectedFailure(fault);
+    return new CarePathway(p, world, streams, months, phases);
+  });
   // The synthesised population against its inputs, once per run (replication 0), per partition
   // so that sums are merged in partition order whatever the grouping.
   const population =
     task.replication === 0
       ? models.map((m) => populationMarginals(m.residents, task.scenario.population, world.populationTables))
       : undefined;
-  if (task.injectFault) {
-    const fault = task.injectFault;
+  if (fault && fault.day !== "build") {
     const target = models.find((m) => m.index === fault.partition);
     if (target) {
       const original = target.beginDay.bind(target);
       target.beginDay = (day: number) => {
-        if (day === fault.day) {
-          if (fault.kind === "exit") process.exit(70);
-          throw new Error("injected fault");
-        }
+        if (day === fault.day) injectedFailure(fault);
         original(day);
       };
     }
@@ -121,4 +137,9 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
     events,
     population,
   };
+}
+
+function injectedFailure(fault: InjectedFault): never {
+  if (fault.kind === "exit") process.exit(70);
+  throw new Error("injected fault");
 }

@@ -1,11 +1,15 @@
-import { buildWorld, type World } from "../../models/world.ts";
+import type { World } from "../../models/world.ts";
 import { executeGroup, type GroupTask } from "./execute-group.ts";
+import { reuseWorld } from "./world-reuse.ts";
 
-/** Piscina worker: runs one group task; the world is built once per worker and scenario. */
-let cached: { key: string; world: World } | undefined;
+/**
+ * Piscina worker: runs one group task. The world is built once per worker and kept for the next
+ * task: as is for the same scenario, its heavy parts reused for a scenario that differs only in
+ * policy (sweeps, calibration; see world-reuse.ts).
+ */
+let world: World | undefined;
 
 export default function runTask(task: GroupTask) {
-  const key = JSON.stringify(task.scenario);
-  if (!cached || cached.key !== key) cached = { key, world: buildWorld(task.scenario) };
-  return executeGroup(task, cached.world);
+  world = reuseWorld(world, task.scenario);
+  return executeGroup(task, world);
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { terminalText } from "./terminal-text.ts";
 
 /**
  * Scenario problems and their wording. A problem says where (file, line, column, dotted path)
@@ -39,8 +40,9 @@ export function formatProblem(p: ScenarioProblem): string {
   return `${oneLine(where)}: ${path}${oneLine(p.message)}`;
 }
 
+/** On one line, and safe to print: file names and values come from users (terminal-text.ts). */
 function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, " ");
+  return terminalText(s.replace(/\s*[\r\n]+\s*/g, " "));
 }
 
 /**

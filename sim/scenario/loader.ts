@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import {
   type Document,
@@ -25,13 +23,16 @@ import {
   type ScenarioProblem,
   ZOD_DEFAULT_MESSAGE,
 } from "./errors.ts";
-import { applyOverride, isCoreTag, parseOverride, shortTag } from "./overrides.ts";
+import { InputFileError, readInputFile, SCENARIO_MAX_BYTES, UNITS_MAX_BYTES } from "./input-files.ts";
+import { applyOverride, isCoreTag, parseOverride, shortTag, unshared } from "./overrides.ts";
 import { allowedKeys, schemaAt } from "./schema-walk.ts";
 
 /**
  * Reading a scenario: YAML text → plain data (safe core schema: no code, no custom tags,
- * bounded aliases) → `--set` overrides → validation by `ScenarioSchema` (defaults fill what
- * the file omits). Every problem found is reported at once, each at its line and column.
+ * bounded aliases, each alias a copy of its anchor's block) → `--set` overrides → the units file
+ * → validation by `ScenarioSchema` (defaults fill what the file omits). Every problem found is
+ * reported at once, each at its line and column. Files are read only if regular and not too
+ * large (input-files.ts).
  */
 
 export { ScenarioError, type ScenarioProblem } from "./errors.ts";
@@ -48,18 +49,32 @@ export interface LoadedScenario {
 /** Alias expansions allowed in one file: plenty for sharing a block, too few for a "billion laughs". */
 const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Reads a file a scenario names: `path` relative to the scenario file's folder, or, for a path
+ * given on the command line (`--set geography.unitsFile=…`), to the current folder; at most
+ * `maxBytes` bytes. Throws when it cannot (an InputFileError or an error with an errno `code`).
+ */
+export type ReadText = (path: string, options: { maxBytes: number; fromCommandLine?: boolean }) => string;
+
 export async function loadScenario(file: string, options: { sets?: string[] } = {}): Promise<LoadedScenario> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readInputFile(file, SCENARIO_MAX_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(error);
-    throw new ScenarioError([{ file, path: "", message: `cannot read the scenario file: ${why}` }]);
+    throw new ScenarioError([
+      { file, path: "", message: `cannot read the scenario file: ${readProblem(error)}` },
+    ]);
   }
-  return parseScenarioText(text, file, options.sets, (relative) =>
-    readFileSync(resolve(dirname(file), relative), "utf8"),
+  return parseScenarioText(text, file, options.sets, (path, { maxBytes, fromCommandLine }) =>
+    readInputFile(fromCommandLine ? resolve(path) : resolve(dirname(file), path), maxBytes),
   );
+}
+
+/** Why a file could not be read, in plain words. */
+function readProblem(error: unknown): string {
+  if (error instanceof InputFileError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" ? "no such file" : String(error);
 }
 
 const MAX_EXTENDS_DEPTH = 10;
@@ -73,7 +88,7 @@ function resolveExtends(
   data: unknown,
   file: string,
   relative: string,
-  readText: ((relative: string) => string) | undefined,
+  readText: ReadText | undefined,
   chain: string[],
 ): { ok: true; data: unknown } | { ok: false; problems: ScenarioProblem[] } {
   if (!isPlainObject(data) || !("extends" in data)) return { ok: true, data };
@@ -82,17 +97,16 @@ function resolveExtends(
   if (typeof parentName !== "string" || parentName.trim() === "")
     return fail("expected the path of the scenario file this one extends");
   if (!readText) return fail("a scenario can only extend another when loaded from a file");
-  const parentRelative = join(dirname(relative), parentName);
+  const parentRelative = isAbsolute(parentName) ? parentName : join(dirname(relative), parentName);
   if (chain.includes(parentRelative) || chain.length >= MAX_EXTENDS_DEPTH)
     return fail(
       `extends ${parentName} again: a chain of extends must end (${[...chain, parentRelative].join(" → ")})`,
     );
   let text: string;
   try {
-    text = readText(parentRelative);
+    text = readText(parentRelative, { maxBytes: SCENARIO_MAX_BYTES });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return fail(`cannot read "${parentName}": ${code === "ENOENT" ? "no such file" : String(error)}`);
+    return fail(`cannot read "${parentName}": ${readProblem(error)}`);
   }
   const parentFile = join(dirname(file), parentName);
   const parent = readYaml(text, parentFile);
@@ -121,14 +135,23 @@ export function mergeScenario(base: unknown, over: unknown): unknown {
   return out;
 }
 
+/** `geography.unitsFile` of scenario data, if it names one. */
+function unitsFileOf(data: unknown): string | undefined {
+  const geography = (data as { geography?: unknown } | null)?.geography;
+  const unitsFile = isPlainObject(geography) ? geography.unitsFile : undefined;
+  return typeof unitsFile === "string" ? unitsFile : undefined;
+}
+
 /**
  * Fills `geography.units` from the CSV named by `geography.unitsFile`, read with `readText`
- * (relative to the scenario file). Problems name the CSV file and line.
+ * (relative to the scenario file, or to the current folder when a `--set` named it, `file` then
+ * being that `--set`). Problems name the CSV file, line and column.
  */
 function attachUnits(
   data: unknown,
   file: string,
-  readText?: (relative: string) => string,
+  readText?: ReadText,
+  fromCommandLine = false,
 ): ScenarioProblem[] {
   const geography = (data as { geography?: Record<string, unknown> } | null)?.geography;
   const unitsFile = geography?.unitsFile;
@@ -143,20 +166,24 @@ function attachUnits(
     ];
   let text: string;
   try {
-    text = readText(unitsFile);
+    text = readText(unitsFile, { maxBytes: UNITS_MAX_BYTES, fromCommandLine });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
     return [
-      {
-        file,
-        path: "geography.unitsFile",
-        message: `cannot read "${unitsFile}": ${code === "ENOENT" ? "no such file" : String(error)}`,
-      },
+      { file, path: "geography.unitsFile", message: `cannot read "${unitsFile}": ${readProblem(error)}` },
     ];
   }
   let records: Record<string, string>[];
+  let lines: number[];
   try {
-    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    const rows: { record: Record<string, string>; info: { lines: number } }[] = parseCsv(text, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      info: true,
+    });
+    records = rows.map((r) => r.record);
+    lines = rows.map((r) => r.info.lines);
   } catch (error) {
     return [
       {
@@ -180,7 +207,7 @@ function attachUnits(
             : `missing column(s) ${missing.join(", ")} (expected ${UNIT_COLUMNS.join(", ")})`,
       },
     ];
-  const { units, problems } = unitsFromRecords(records);
+  const { units, problems } = unitsFromRecords(records, lines);
   geography.units = units;
   return problems.map((p) => ({
     file: unitsFile,
@@ -190,12 +217,15 @@ function attachUnits(
   }));
 }
 
-/** Pure: the scenario in `text` (named `file` in messages) with `sets` applied, or a ScenarioError. */
+/**
+ * Pure: the scenario in `text` (named `file` in messages) with `sets` applied, or a ScenarioError.
+ * `readText` reads the files it names (those it extends, its units file).
+ */
 export function parseScenarioText(
   text: string,
   file: string,
   sets: readonly string[] = [],
-  readText?: (relative: string) => string,
+  readText?: ReadText,
 ): LoadedScenario {
   const source = readYaml(text, file);
   if (!source.ok) throw new ScenarioError(source.problems);
@@ -203,16 +233,12 @@ export function parseScenarioText(
   const extended = resolveExtends(source.data, file, ".", readText, []);
   if (!extended.ok) throw new ScenarioError(extended.problems);
   const data = extended.data as typeof source.data;
-  const unitProblems = attachUnits(data, file, readText);
-  if (unitProblems.length > 0) throw new ScenarioError(unitProblems);
 
-  const fileIssues = validate(data);
-  let final = fileIssues;
   // Problems of each override, in the order given; then those of the file, in file order.
   const setProblems = new Map<string, ScenarioProblem[]>(sets.map((text) => [text, []]));
   const applied: { text: string; path: (string | number)[] }[] = [];
-  if (sets.length > 0) {
-    const withSets = structuredClone(data);
+  const withSets = sets.length > 0 ? structuredClone(data) : undefined;
+  if (withSets) {
     for (const text of sets) {
       const parsed = parseOverride(text);
       const outcome = parsed.ok ? applyOverride(withSets, parsed.value, ScenarioSchema) : parsed;
@@ -222,8 +248,24 @@ export function parseScenarioText(
           .get(text)
           ?.push({ file: `--set ${text}`, path: outcome.path ?? "", message: outcome.message });
     }
-    final = validate(withSets);
   }
+  // The units are read from the file the run names: the scenario's own (relative to it), or the
+  // one a --set names instead (relative to the current folder), never the first in its place.
+  const ownUnitsFile = unitsFileOf(data);
+  if (withSets && unitsFileOf(withSets) !== ownUnitsFile) {
+    const setter = applied.findLast((o) => o.path[0] === "geography");
+    const unitProblems = attachUnits(withSets, setter ? `--set ${setter.text}` : file, readText, true);
+    if (unitProblems.length > 0) throw new ScenarioError(unitProblems);
+  } else {
+    const unitProblems = attachUnits(data, file, readText);
+    if (unitProblems.length > 0) throw new ScenarioError(unitProblems);
+    const geography = withSets?.geography;
+    if (ownUnitsFile !== undefined && isPlainObject(geography))
+      geography.units = structuredClone((data.geography as Record<string, unknown>).units);
+  }
+
+  const fileIssues = validate(data);
+  const final = withSets ? validate(withSets) : fileIssues;
   if (final.ok && applied.length === sets.length) {
     // Every dated change must apply to the scenario as it then stands.
     const { problems } = timelinePhases(final.data);
@@ -380,7 +422,9 @@ export function readYaml(text: string, file: string, kind = "scenario"): YamlSou
     };
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // toJS gives every alias its anchor's very object; copied apart, a --set on one aliased
+    // block changes that block alone.
+    data = unshared(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
   } catch (error) {
     const message = (error as Error).message;
     return {

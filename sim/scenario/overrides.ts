@@ -65,10 +65,31 @@ function parseYamlValue(source: string): Result<unknown> {
     };
   }
   try {
-    return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
+    return { ok: true, value: unshared(doc.toJS({ maxAliasCount: 100 })) };
   } catch (error) {
     return { ok: false, message: `cannot read the value ${quote(source)}: ${(error as Error).message}` };
   }
+}
+
+/**
+ * A copy of plain data (YAML read into mappings, lists and values) in which no object appears in
+ * two places: the yaml library hands every alias (`*a`) its anchor's (`&a`) very object, so that
+ * changing one aliased block would change all of them. The copy is a tree; its size is bounded by
+ * the alias limit of the reading.
+ */
+export function unshared(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unshared);
+  if (value === null || typeof value !== "object") return value;
+  const copy: Record<string, unknown> = {};
+  // defineProperty: a field named "__proto__" stays a field and never sets the prototype.
+  for (const [key, item] of Object.entries(value))
+    Object.defineProperty(copy, key, {
+      value: unshared(item),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return copy;
 }
 
 /** `tag:yaml.org,2002:js/function` → `!!js/function`, as it was written. */

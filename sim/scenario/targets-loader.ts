@@ -1,5 +1,4 @@
 import { statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   ParameterSchema,
@@ -18,6 +17,7 @@ import {
   type ScenarioProblem,
   ZOD_DEFAULT_MESSAGE,
 } from "./errors.ts";
+import { InputFileError, readInputFile, SCENARIO_MAX_BYTES } from "./input-files.ts";
 import { positionOf, readYaml } from "./loader.ts";
 import { applyOverride, isTimelineParameter, parseSetPath } from "./overrides.ts";
 import { allowedKeys, schemaAt } from "./schema-walk.ts";
@@ -52,10 +52,9 @@ export async function loadTargetsFile(
 ): Promise<LoadedTargets> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readInputFile(file, SCENARIO_MAX_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(error);
+    const why = error instanceof InputFileError ? error.message : String(error);
     throw new ScenarioError([{ file, path: "", message: `cannot read the targets file: ${why}` }]);
   }
   return parseTargetsText(text, file, options);

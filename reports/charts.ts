@@ -1,62 +1,68 @@
 /**
  * Charts as data: each function turns a run's metrics into a vega-lite spec (plain JSON with the
  * data inlined), so a saved `.vl.json` can be restyled without touching code. Rendering lives in
- * render.ts. All dates are read and shown in UTC so the output does not depend on the time zone.
+ * render.ts, the shared style and time axes in chart-style.ts; the charts of each report section
+ * beyond these four are in tier-charts.ts (the summary year by tier) and year-charts.ts (by year).
  */
 import type { TopLevelSpec } from "vega-lite";
 import { type RunMetrics, TIERS } from "../models/outcomes/metrics-schema.ts";
+import {
+  CHART_CONFIG,
+  CHART_WIDTH,
+  MONTH_PARSE,
+  monthAxis,
+  timelineLayers,
+  VEGA_LITE_SCHEMA,
+} from "./chart-style.ts";
 import { comparatorSymbol, formatMetricValue, unitOfMetric } from "./headline-metrics.ts";
+import { type Lang, replicationsNote, t, tierLabel } from "./labels.ts";
 import { formatPercent } from "./number-format.ts";
-import { TIER_COLORS, TIER_LABELS } from "./tier-labels.ts";
+import { capacityChart, contractCoverageChart, costsChart, referralsChart } from "./tier-charts.ts";
+import { TIER_COLORS } from "./tier-labels.ts";
+import { contractsByYearChart, hasSeveralYears, referralsByYearChart } from "./year-charts.ts";
+
+/** The report sections a chart can belong to (their ids in report.html). */
+export type ChartSection =
+  | "targets"
+  | "summary"
+  | "visits"
+  | "first-contact"
+  | "capacity"
+  | "costs"
+  | "contracts"
+  | "referrals";
 
 export interface NamedChart {
   /** File-name stem and HTML id: lower-case letters, digits and dashes. */
   name: string;
   title: string;
   spec: TopLevelSpec;
+  /** The report section the chart is shown in; charts without one go to a section of their own. */
+  section?: ChartSection;
 }
 
-const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-const CHART_WIDTH = 640;
-const FONT = "sans-serif";
-const MONTH_PARSE = { date: "utc:'%Y-%m'" } as const;
-const SIMULATED_LINE = "Grassroots share (simulated)";
-const TARGET_LINE = "Grassroots-share target";
-const NOT_SEEKING_CARE = "Not seeking care";
 const NOT_SEEKING_CARE_COLOR = "#fdd0a2";
 const MET_COLOR = "#1a7f37";
 const NOT_MET_COLOR = "#c62828";
+const BAND_COLOR = "black";
 
-const tierLabels = TIERS.map((tier) => TIER_LABELS[tier]);
 const tierColors = TIERS.map((tier) => TIER_COLORS[tier]);
-
-/**
- * Without a canvas, vega estimates text width pessimistically (0.8 em per character) and cuts
- * labels at their limit from that estimate, so the limits are set high enough for tier names
- * and target ids.
- */
-const baseConfig = {
-  font: FONT,
-  view: { stroke: "#ddd" },
-  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
-  title: { fontSize: 14, subtitleFontSize: 11, anchor: "start" as const },
-};
-
-function replicationsNote(m: RunMetrics): string {
-  return `mean over ${m.replications} replication${m.replications === 1 ? "" : "s"}`;
-}
+const tierLabels = (lang: Lang) => TIERS.map((tier) => tierLabel(lang, tier));
 
 /**
  * Share of visits by tier per month, stacked from village (bottom) to out-of-region, with the
- * simulated grassroots share as a line and each grassroots-share target as a dashed rule.
+ * simulated grassroots share as a line (and its 95% interval over replications as a band behind
+ * it, when the run has two or more), each grassroots-share target as a dashed rule, and each
+ * dated policy change as a dotted vertical rule.
  */
-export function tierShareChart(m: RunMetrics): TopLevelSpec {
+export function tierShareChart(m: RunMetrics, lang: Lang = "en"): TopLevelSpec {
+  const simulatedLine = t(lang, "chart.tierShare.simulated");
+  const targetLine = t(lang, "chart.tierShare.target");
   const shares = m.monthly.flatMap((point) => {
     const total = TIERS.reduce((sum, tier) => sum + point.visitsByTier[tier], 0);
     return TIERS.map((tier, order) => ({
       date: point.date,
-      tier: TIER_LABELS[tier],
+      tier: tierLabel(lang, tier),
       order,
       share: total > 0 ? point.visitsByTier[tier] / total : 0,
     }));
@@ -64,27 +70,30 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
   const grassroots = m.monthly.map((point) => ({
     date: point.date,
     share: point.grassrootsShare,
-    line: SIMULATED_LINE,
+    line: simulatedLine,
   }));
+  const band = m.monthly.flatMap((point) =>
+    point.grassrootsShareLower === undefined || point.grassrootsShareUpper === undefined
+      ? []
+      : [{ date: point.date, lower: point.grassrootsShareLower, upper: point.grassrootsShareUpper }],
+  );
   const targets = m.targets
     .filter((target) => target.metric === "grassrootsShare")
     .map((target) => ({
       target: target.target,
-      line: TARGET_LINE,
-      label: `Target ${comparatorSymbol(target.comparator)} ${formatPercent(target.target)} (${target.source})`,
+      line: targetLine,
+      label: t(lang, "chart.tierShare.targetLabel", {
+        comparator: comparatorSymbol(target.comparator),
+        value: formatPercent(target.target),
+        source: target.source,
+      }),
     }));
 
-  const x = {
-    field: "date",
-    type: "temporal" as const,
-    timeUnit: "utcyearmonth" as const,
-    title: "Month",
-    axis: { format: "%b %Y", labelAngle: 0, tickCount: 8 },
-  };
+  const x = monthAxis(lang);
   const y = {
     field: "share",
     type: "quantitative" as const,
-    title: "Share of visits (%)",
+    title: t(lang, "chart.tierShare.axis"),
     scale: { domain: [0, 1] },
     axis: { format: ".0%" },
   };
@@ -93,7 +102,7 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
     type: "nominal" as const,
     title: null,
     scale: {
-      domain: [SIMULATED_LINE, TARGET_LINE],
+      domain: [simulatedLine, targetLine],
       range: [
         [1, 0],
         [6, 4],
@@ -102,31 +111,13 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
     legend: { orient: "bottom" as const, symbolStrokeColor: "black", symbolType: "stroke" },
   };
 
-  // Dated policy changes of the timeline: a dotted rule at the month each takes effect.
-  const changes = (m.timeline ?? []).map((c) => ({ date: c.date.slice(0, 7), label: c.note || c.date }));
-  const changeLayers = [
+  const bandLayers = [
     {
-      data: { values: changes, format: { parse: MONTH_PARSE } },
-      layer: [
-        {
-          mark: { type: "rule" as const, color: "black", strokeDash: [2, 2] },
-          encoding: { x },
-        },
-        {
-          mark: {
-            type: "text" as const,
-            align: "left" as const,
-            baseline: "top" as const,
-            dx: 3,
-            y: 2,
-            fontSize: 10,
-          },
-          encoding: { x, text: { field: "label" } },
-        },
-      ],
+      data: { values: band, format: { parse: MONTH_PARSE } },
+      mark: { type: "area" as const, color: BAND_COLOR, opacity: 0.3 },
+      encoding: { x, y: { ...y, field: "lower" }, y2: { field: "upper" } },
     },
   ];
-
   const targetLayers = [
     {
       data: { values: targets },
@@ -142,16 +133,17 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
       ],
     },
   ];
+  const subtitle = [
+    t(lang, "chart.tierShare.subtitle", { replications: replicationsNote(lang, m.replications) }),
+  ];
+  if (band.length > 0) subtitle.push(t(lang, "chart.tierShare.band"));
 
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: {
-      text: "Share of visits by tier",
-      subtitle: `Monthly outpatient and emergency visits, ${replicationsNote(m)}`,
-    },
+    title: { text: t(lang, "chart.tierShare.title"), subtitle },
     width: CHART_WIDTH,
     height: 320,
-    config: baseConfig,
+    config: CHART_CONFIG,
     layer: [
       {
         data: { values: shares, format: { parse: MONTH_PARSE } },
@@ -162,68 +154,72 @@ export function tierShareChart(m: RunMetrics): TopLevelSpec {
           color: {
             field: "tier",
             type: "nominal",
-            title: "Tier",
-            scale: { domain: tierLabels, range: tierColors },
+            title: t(lang, "common.tier"),
+            scale: { domain: tierLabels(lang), range: tierColors },
           },
           order: { field: "order", type: "quantitative" },
         },
       },
+      ...(band.length > 0 ? bandLayers : []),
       {
         data: { values: grassroots, format: { parse: MONTH_PARSE } },
         mark: { type: "line", color: "black", strokeWidth: 2 },
         encoding: { x, y, strokeDash },
       },
       ...(targets.length > 0 ? targetLayers : []),
-      ...(changes.length > 0 ? changeLayers : []),
+      ...timelineLayers(m, x, CHART_WIDTH),
     ],
   };
 }
 
 /** Visits and admissions by tier in the summary year, side by side; the visit bars carry their share. */
-export function visitsByTierChart(m: RunMetrics): TopLevelSpec {
+export function visitsByTierChart(m: RunMetrics, lang: Lang = "en"): TopLevelSpec {
   const { summary } = m;
-  const OUTPATIENT = "Visits";
-  const ADMISSIONS = "Admissions";
+  const visitsKind = t(lang, "common.visits");
+  const admissionsKind = t(lang, "common.admissions");
   const bars = TIERS.flatMap((tier, order) => [
     {
-      tier: TIER_LABELS[tier],
+      tier: tierLabel(lang, tier),
       order,
-      kind: OUTPATIENT,
+      kind: visitsKind,
       kindOrder: 0,
       visits: summary.visitsByTier[tier],
     },
     {
-      tier: TIER_LABELS[tier],
+      tier: tierLabel(lang, tier),
       order,
-      kind: ADMISSIONS,
+      kind: admissionsKind,
       kindOrder: 1,
       visits: summary.admissionsByTier[tier],
     },
   ]);
   const totals = TIERS.map((tier) => ({
-    tier: TIER_LABELS[tier],
+    tier: tierLabel(lang, tier),
     visits: summary.visitsByTier[tier],
     share: formatPercent(
       summary.totalVisits > 0 ? summary.visitsByTier[tier] / summary.totalVisits : Number.NaN,
     ),
   }));
-  const y = { field: "tier", type: "nominal" as const, title: null, sort: tierLabels };
+  const y = { field: "tier", type: "nominal" as const, title: null, sort: tierLabels(lang) };
   const x = {
     field: "visits",
     type: "quantitative" as const,
-    title: `Visits in ${summary.label} (count, ${replicationsNote(m)})`,
+    title: t(lang, "chart.visits.axis", {
+      year: summary.label,
+      replications: replicationsNote(lang, m.replications),
+    }),
     axis: { format: "~s" },
   };
 
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
-      text: `Visits by tier, ${summary.label}`,
-      subtitle: "Outpatient and emergency visits, and admissions (counted apart); label: share of all visits",
+      text: t(lang, "chart.visits.title", { year: summary.label }),
+      subtitle: t(lang, "chart.visits.subtitle"),
     },
     width: CHART_WIDTH - 120,
     height: 300,
-    config: baseConfig,
+    config: CHART_CONFIG,
     layer: [
       {
         data: { values: bars },
@@ -231,12 +227,12 @@ export function visitsByTierChart(m: RunMetrics): TopLevelSpec {
         encoding: {
           y,
           x: { ...x, stack: null },
-          yOffset: { field: "kind", type: "nominal", sort: [OUTPATIENT, ADMISSIONS] },
+          yOffset: { field: "kind", type: "nominal", sort: [visitsKind, admissionsKind] },
           color: {
             field: "kind",
             type: "nominal",
             title: null,
-            scale: { domain: [OUTPATIENT, ADMISSIONS], range: ["#4c78a8", "#f58518"] },
+            scale: { domain: [visitsKind, admissionsKind], range: ["#4c78a8", "#f58518"] },
             legend: { orient: "bottom" },
           },
           order: { field: "kindOrder", type: "quantitative" },
@@ -255,24 +251,27 @@ export function visitsByTierChart(m: RunMetrics): TopLevelSpec {
  * Where each kind of episode first sought care in the summary year: one bar per kind, stacked
  * from village clinic to out of region, then the share not seeking care at all.
  */
-export function firstContactChart(m: RunMetrics): TopLevelSpec {
+export function firstContactChart(m: RunMetrics, lang: Lang = "en"): TopLevelSpec {
   const { summary } = m;
   const kinds = Object.keys(summary.firstContactByKind);
-  const categories = [...tierLabels, NOT_SEEKING_CARE];
+  const notSeekingCare = t(lang, "common.notSeekingCare");
+  const categories = [...tierLabels(lang), notSeekingCare];
   const bars = Object.entries(summary.firstContactByKind).flatMap(([kind, shares]) => [
-    ...TIERS.map((tier, order) => ({ kind, category: TIER_LABELS[tier], order, share: shares[tier] })),
-    { kind, category: NOT_SEEKING_CARE, order: TIERS.length, share: shares.optOut },
+    ...TIERS.map((tier, order) => ({ kind, category: tierLabel(lang, tier), order, share: shares[tier] })),
+    { kind, category: notSeekingCare, order: TIERS.length, share: shares.optOut },
   ]);
 
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
-      text: `Where episodes first seek care, ${summary.label}`,
-      subtitle: `Share of first contacts by tier, and of episodes not seeking care, per episode kind; ${replicationsNote(m)}`,
+      text: t(lang, "chart.firstContact.title", { year: summary.label }),
+      subtitle: t(lang, "chart.firstContact.subtitle", {
+        replications: replicationsNote(lang, m.replications),
+      }),
     },
     width: CHART_WIDTH - 160,
     height: { step: 24 },
-    config: baseConfig,
+    config: CHART_CONFIG,
     data: { values: bars },
     mark: { type: "bar" },
     encoding: {
@@ -280,7 +279,7 @@ export function firstContactChart(m: RunMetrics): TopLevelSpec {
       x: {
         field: "share",
         type: "quantitative",
-        title: "Share of episodes (%)",
+        title: t(lang, "chart.firstContact.axis"),
         stack: "zero",
         // Shares sum to 1 up to rounding error; clamping keeps a hair over 1 inside the plot.
         scale: { domain: [0, 1], clamp: true },
@@ -289,7 +288,7 @@ export function firstContactChart(m: RunMetrics): TopLevelSpec {
       color: {
         field: "category",
         type: "nominal",
-        title: "First contact",
+        title: t(lang, "chart.firstContact.legend"),
         scale: { domain: categories, range: [...tierColors, NOT_SEEKING_CARE_COLOR] },
         legend: { orient: "bottom", columns: 3 },
       },
@@ -302,7 +301,9 @@ export function firstContactChart(m: RunMetrics): TopLevelSpec {
  * Each scored target as one row: a tick at the target, a dot at the simulated value (green when
  * met, red when not) and a thin rule between them showing the gap.
  */
-export function targetsChart(m: RunMetrics): TopLevelSpec {
+export function targetsChart(m: RunMetrics, lang: Lang = "en"): TopLevelSpec {
+  const met = t(lang, "common.met");
+  const notMet = t(lang, "common.notMet");
   const allFractions = m.targets.every((target) => unitOfMetric(target.metric) === "fraction");
   const plotted = m.targets.flatMap((target) => [target.value, target.target]).filter(Number.isFinite);
   const fractionDomain = [Math.min(0, ...plotted), Math.max(1, ...plotted)];
@@ -310,14 +311,18 @@ export function targetsChart(m: RunMetrics): TopLevelSpec {
     id: target.id,
     value: target.value,
     target: target.target,
-    status: target.met ? "Met" : "Not met",
-    label: `${formatMetricValue(target.metric, target.value)} (target ${comparatorSymbol(target.comparator)} ${formatMetricValue(target.metric, target.target)})`,
+    status: target.met ? met : notMet,
+    label: t(lang, "chart.targets.label", {
+      value: formatMetricValue(target.metric, target.value),
+      comparator: comparatorSymbol(target.comparator),
+      target: formatMetricValue(target.metric, target.target),
+    }),
   }));
   const y = { field: "id", type: "nominal" as const, title: null, sort: rows.map((row) => row.id) };
   const x = {
     field: "value",
     type: "quantitative" as const,
-    title: allFractions ? "Simulated value and target (%)" : "Simulated value and target",
+    title: t(lang, allFractions ? "chart.targets.axisPercent" : "chart.targets.axis"),
     // 0–100% unless a value (a growth rate, say) falls outside it.
     ...(allFractions ? { scale: { domain: fractionDomain }, axis: { format: ".0%" } } : {}),
   };
@@ -325,12 +330,15 @@ export function targetsChart(m: RunMetrics): TopLevelSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
-      text: "Targets: simulated value (dot) vs target (tick)",
-      subtitle: `Summary year ${m.summary.label}, ${replicationsNote(m)}`,
+      text: t(lang, "chart.targets.title"),
+      subtitle: t(lang, "chart.targets.subtitle", {
+        year: m.summary.label,
+        replications: replicationsNote(lang, m.replications),
+      }),
     },
     width: CHART_WIDTH - 200,
     height: { step: 32 },
-    config: baseConfig,
+    config: CHART_CONFIG,
     data: { values: rows },
     layer: [
       {
@@ -350,7 +358,7 @@ export function targetsChart(m: RunMetrics): TopLevelSpec {
             field: "status",
             type: "nominal",
             title: null,
-            scale: { domain: ["Met", "Not met"], range: [MET_COLOR, NOT_MET_COLOR] },
+            scale: { domain: [met, notMet], range: [MET_COLOR, NOT_MET_COLOR] },
             legend: { orient: "bottom" },
           },
         },
@@ -364,23 +372,85 @@ export function targetsChart(m: RunMetrics): TopLevelSpec {
 }
 
 /**
- * Every chart of a run, in report order. The first-contact chart is left out when no episode kind
- * is reported, the targets chart when nothing is scored.
+ * Every chart of a run, in report order, with its labels in `lang`. Charts with nothing to show
+ * are left out: first contact when no episode kind is reported, targets when nothing is scored,
+ * the by-year charts when the run covers a single year.
  */
-export function allCharts(m: RunMetrics): NamedChart[] {
-  const charts: NamedChart[] = [
-    { name: "tier-share", title: "Share of visits by tier", spec: tierShareChart(m) },
-    { name: "visits-by-tier", title: `Visits by tier, ${m.summary.label}`, spec: visitsByTierChart(m) },
-  ];
+export function allCharts(m: RunMetrics, lang: Lang = "en"): NamedChart[] {
+  const year = m.summary.label;
+  const charts: NamedChart[] = [];
+  if (m.targets.length > 0) {
+    charts.push({
+      name: "targets",
+      title: t(lang, "chart.targets.short"),
+      spec: targetsChart(m, lang),
+      section: "targets",
+    });
+  }
+  charts.push(
+    {
+      name: "tier-share",
+      title: t(lang, "chart.tierShare.title"),
+      spec: tierShareChart(m, lang),
+      section: "summary",
+    },
+    {
+      name: "visits-by-tier",
+      title: t(lang, "chart.visits.title", { year }),
+      spec: visitsByTierChart(m, lang),
+      section: "visits",
+    },
+  );
   if (Object.keys(m.summary.firstContactByKind).length > 0) {
     charts.push({
       name: "first-contact",
-      title: `Where episodes first seek care, ${m.summary.label}`,
-      spec: firstContactChart(m),
+      title: t(lang, "chart.firstContact.title", { year }),
+      spec: firstContactChart(m, lang),
+      section: "first-contact",
     });
   }
-  if (m.targets.length > 0) {
-    charts.push({ name: "targets", title: "Targets: simulated vs target", spec: targetsChart(m) });
+  charts.push(
+    {
+      name: "capacity-by-tier",
+      title: t(lang, "chart.capacity.title", { year }),
+      spec: capacityChart(m, lang),
+      section: "capacity",
+    },
+    {
+      name: "costs-by-tier",
+      title: t(lang, "chart.costs.title", { year }),
+      spec: costsChart(m, lang),
+      section: "costs",
+    },
+    {
+      name: "contract-coverage",
+      title: t(lang, "chart.contracts.title", { year }),
+      spec: contractCoverageChart(m, lang),
+      section: "contracts",
+    },
+  );
+  const severalYears = hasSeveralYears(m);
+  if (severalYears) {
+    charts.push({
+      name: "contract-coverage-by-year",
+      title: t(lang, "chart.contractsByYear.title"),
+      spec: contractsByYearChart(m, lang),
+      section: "contracts",
+    });
+  }
+  charts.push({
+    name: "referrals",
+    title: t(lang, "chart.referrals.title", { year }),
+    spec: referralsChart(m, lang),
+    section: "referrals",
+  });
+  if (severalYears) {
+    charts.push({
+      name: "referrals-by-year",
+      title: t(lang, "chart.referralsByYear.title"),
+      spec: referralsByYearChart(m, lang),
+      section: "referrals",
+    });
   }
   return charts;
 }

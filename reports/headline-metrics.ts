@@ -1,4 +1,5 @@
 import type { TargetScore, YearSummary } from "../models/outcomes/metrics-schema.ts";
+import { LABELS, type LabelKey, type Lang, t } from "./labels.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
 
 /** How a metric's value is stored and shown. */
@@ -13,89 +14,60 @@ export type MetricUnit =
 
 export interface HeadlineMetric {
   key: keyof YearSummary & string;
+  /** English label (the dictionary's `metric.<key>`). */
   label: string;
-  /** The Chinese policy term, where there is one. */
+  /** The Chinese policy term, where the metric is one (基层医疗卫生机构诊疗量占比 …). */
   zh?: string;
   unit: MetricUnit;
-  /** Taken from the doc comments in metrics-schema.ts; keep the two in step. */
+  /** English definition (the dictionary's `definition.<key>`); kept in step with metrics-schema.ts. */
   definition: string;
+}
+
+/** Keys whose Chinese name is a term of the policy documents, shown beside the English label. */
+const POLICY_TERMS: ReadonlySet<string> = new Set([
+  "grassrootsShare",
+  "countyDomesticRate",
+  "countyDomesticAdmissionRate",
+  "countyHospitalReferralOutRate",
+]);
+
+function metric(key: keyof YearSummary & string, unit: MetricUnit): HeadlineMetric {
+  return {
+    key,
+    unit,
+    label: metricLabel("en", key),
+    zh: POLICY_TERMS.has(key) ? metricLabel("zh", key) : undefined,
+    definition: metricDefinition("en", key),
+  };
+}
+
+/** A metric's label in the reader's language; throws for a key the dictionary lacks. */
+export function metricLabel(lang: Lang, key: string): string {
+  return t(lang, labelKey(`metric.${key}`));
+}
+
+export function metricDefinition(lang: Lang, key: string): string {
+  return t(lang, labelKey(`definition.${key}`));
+}
+
+function labelKey(key: string): LabelKey {
+  if (!Object.hasOwn(LABELS, key)) throw new Error(`no label ${key} in reports/labels.ts`);
+  return key as LabelKey;
 }
 
 /** The figures every report leads with, in the order they are shown. */
 export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
-  {
-    key: "grassrootsShare",
-    label: "Grassroots share of visits",
-    zh: "基层诊疗量占比",
-    unit: "fraction",
-    definition:
-      "Grassroots (village clinic + township health centre) visits ÷ all visits, where visits are outpatient and emergency visits (诊疗人次); admissions are counted apart.",
-  },
-  {
-    key: "hospitalShare",
-    label: "Hospital share of visits",
-    unit: "fraction",
-    definition: "Hospital (county + tertiary + out-of-region) visits ÷ all visits.",
-  },
-  {
-    key: "countyDomesticRate",
-    label: "County-domestic visit rate",
-    zh: "县域内就诊率",
-    unit: "fraction",
-    definition: "Visits of rural-county residents inside their own county ÷ all their visits.",
-  },
-  {
-    key: "countyDomesticAdmissionRate",
-    label: "County-domestic admission rate",
-    zh: "县域内住院率",
-    unit: "fraction",
-    definition: "Admissions of rural-county residents inside their own county ÷ all their admissions.",
-  },
-  {
-    key: "countyHospitalReferralOutRate",
-    label: "County-hospital referral-out rate",
-    zh: "县级医院转诊率",
-    unit: "fraction",
-    definition:
-      "Episodes that the county hospitals of rural counties referred out of the county (to the city or beyond) ÷ episodes those hospitals saw. The seeds set the target (≤ 10%) without a denominator; this is tiersim's.",
-  },
-  {
-    key: "visitsPerPersonYear",
-    label: "Visits per person-year",
-    unit: "perPersonYear",
-    definition: "Outpatient and emergency visits per resident in the summary year.",
-  },
-  {
-    key: "admissionsPer100",
-    label: "Admissions per 100 residents",
-    unit: "per100",
-    definition: "Inpatient admissions per 100 residents in the summary year.",
-  },
-  {
-    key: "upwardReferrals",
-    label: "Upward referrals",
-    unit: "count",
-    definition: "Referrals from a lower to a higher tier issued in the summary year, counted per hop.",
-  },
-  {
-    key: "upwardReferralPatients",
-    label: "Patients referred up",
-    unit: "count",
-    definition: "Episodes referred up at least once in the summary year (patients, not hops).",
-  },
-  {
-    key: "referralOnlyVisitShare",
-    label: "Visits that only ended in a referral",
-    unit: "fraction",
-    definition: "Visits at a facility that could not treat the episode and referred it, ÷ all visits.",
-  },
-  {
-    key: "downwardReferrals",
-    label: "Downward referrals",
-    unit: "count",
-    definition:
-      "Patients moved down to their township or community centre after a stay, in the summary year.",
-  },
+  metric("grassrootsShare", "fraction"),
+  metric("hospitalShare", "fraction"),
+  metric("countyDomesticRate", "fraction"),
+  metric("countyDomesticAdmissionRate", "fraction"),
+  metric("countyHospitalReferralOutRate", "fraction"),
+  metric("visitsPerPersonYear", "perPersonYear"),
+  metric("admissionsPer100", "per100"),
+  metric("upwardReferrals", "count"),
+  metric("upwardReferralPatients", "count"),
+  metric("referralOnlyVisitShare", "fraction"),
+  metric("downwardReferrals", "count"),
 ];
 
 /**
@@ -103,25 +75,9 @@ export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
  * table (not in the terminal scorecard).
  */
 export const SUPPLEMENTARY_METRICS: readonly HeadlineMetric[] = [
-  {
-    key: "bedTransfers",
-    label: "Bed transfers",
-    unit: "count",
-    definition: "Admissions moved to another hospital for want of a bed, in the summary year.",
-  },
-  {
-    key: "deathsPer1000",
-    label: "Deaths per 1,000 residents",
-    unit: "per1000",
-    definition: "Deaths per 1,000 residents in the summary year (each death is replaced by a birth).",
-  },
-  {
-    key: "usualSourceReturnRate",
-    label: "Usual-source return rate",
-    unit: "fraction",
-    definition:
-      "Chronic follow-ups of residents with a usual facility that returned to that facility ÷ all such follow-ups.",
-  },
+  metric("bedTransfers", "count"),
+  metric("deathsPer1000", "per1000"),
+  metric("usualSourceReturnRate", "fraction"),
 ];
 
 /** Summary keys that are not fractions; targets on any other key are read as fractions. */

@@ -5,13 +5,17 @@
  * scenario name cannot move the cursor or recolour the terminal.
  */
 
-import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
-import { comparatorSymbol, formatMetricValue, HEADLINE_METRICS } from "./headline-metrics.ts";
+import type { RunMetrics, Tier } from "../models/outcomes/metrics-schema.ts";
+import { comparatorSymbol, formatMetricValue, HEADLINE_METRICS, metricLabel } from "./headline-metrics.ts";
+import { type LabelKey, type Lang, t } from "./labels.ts";
 import { formatCount, formatDecimal, formatPercent } from "./number-format.ts";
+import { isWide } from "./text-width.ts";
 
 export interface ScorecardOptions {
   /** Colour ✓ green and ✗ red with ANSI escapes. Off by default. */
   color?: boolean;
+  /** Language of the labels. Default English. */
+  lang?: Lang;
 }
 
 const GREEN = "\u001b[32m";
@@ -27,44 +31,79 @@ export function terminalSafe(text: string): string {
 const REGION_TIERS = ["village", "township", "county", "tertiary"] as const;
 const BED_TIERS = ["township", "county", "tertiary"] as const;
 
+/**
+ * Terminal columns a text takes: two for each CJK character (as wide as two Latin ones in a
+ * terminal's fixed-width font), one for anything else.
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += isWide(char.codePointAt(0)!) ? 2 : 1;
+  return width;
+}
+
+function padEnd(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
+}
+
+function padStart(text: string, width: number): string {
+  return " ".repeat(Math.max(0, width - displayWidth(text))) + text;
+}
+
 function columnWidth(values: readonly string[]): number {
-  return Math.max(0, ...values.map((value) => value.length));
+  return Math.max(0, ...values.map(displayWidth));
+}
+
+/** "township 55.2% · county 85.3%": each tier's short name and its figure. */
+function tierList<T extends Tier>(lang: Lang, tiers: readonly T[], format: (tier: T) => string): string {
+  return tiers.map((tier) => `${t(lang, `tierShort.${tier}` as LabelKey)} ${format(tier)}`).join(" · ");
 }
 
 export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): string {
+  const lang = options.lang ?? "en";
   const paint = (text: string, color: string) => (options.color ? `${color}${text}${RESET_COLOR}` : text);
   const lastYear = m.startYear + m.years - 1;
   const lines = [
     `tiersim ${terminalSafe(m.tiersim)} · ${terminalSafe(m.scenario.name)}`,
-    `seed ${m.seed} · ${formatCount(m.replications)} replications · population ${formatCount(m.population)} · ` +
-      `${m.startYear}–${lastYear} · summary year ${terminalSafe(m.summary.label)}`,
+    t(lang, "scorecard.run", {
+      seed: m.seed,
+      replications: formatCount(m.replications),
+      population: formatCount(m.population),
+      years: `${m.startYear}–${lastYear}`,
+      year: terminalSafe(m.summary.label),
+    }),
     "",
   ];
 
   const headline = HEADLINE_METRICS.map((metric) => ({
-    label: metric.label,
+    label: metricLabel(lang, metric.key),
     value: formatMetricValue(metric.key, m.summary[metric.key] as number),
   }));
   const labelWidth = columnWidth(headline.map((entry) => entry.label));
   const valueWidth = columnWidth(headline.map((entry) => entry.value));
   for (const { label, value } of headline) {
-    lines.push(`  ${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`);
+    lines.push(`  ${padEnd(label, labelWidth)}  ${padStart(value, valueWidth)}`);
   }
-  const occupancy = m.summary.bedOccupancyByTier;
-  const wait = m.summary.meanOutpatientWaitDaysByTier;
+  const s = m.summary;
+  const occupancy = s.bedOccupancyByTier;
+  const wait = s.meanOutpatientWaitDaysByTier;
   lines.push(
     "",
-    `  Bed occupancy: ${BED_TIERS.map((tier) => `${tier} ${formatMetricValue(`bedOccupancyByTier.${tier}`, occupancy[tier])}`).join(" · ")}`,
-    `  Mean outpatient wait (days): ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(wait[tier], 2)}`).join(" · ")}`,
-    `  Visits per doctor-day: ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(m.summary.visitsPerDoctorDayByTier[tier], 1)}`).join(" · ")}`,
+    `  ${t(lang, "scorecard.bedOccupancy", { values: tierList(lang, BED_TIERS, (tier) => formatMetricValue(`bedOccupancyByTier.${tier}`, occupancy[tier])) })}`,
+    `  ${t(lang, "scorecard.wait", { values: tierList(lang, REGION_TIERS, (tier) => formatDecimal(wait[tier], 2)) })}`,
+    `  ${t(lang, "scorecard.workload", { values: tierList(lang, REGION_TIERS, (tier) => formatDecimal(s.visitsPerDoctorDayByTier[tier], 1)) })}`,
+    `  ${t(lang, "scorecard.oopPerVisit", { values: tierList(lang, REGION_TIERS, (tier) => formatDecimal(s.outOfPocketPerVisitByTier[tier], 0)) })}`,
+    `  ${t(lang, "scorecard.fund", {
+      values: tierList(lang, REGION_TIERS, (tier) => formatDecimal(s.fundPerCapitaByTier[tier], 0)),
+      oopShare: formatPercent(s.outOfPocketShare),
+    })}`,
+    `  ${t(lang, "scorecard.contracts", {
+      all: formatPercent(s.contractCoverage),
+      key: formatPercent(s.contractCoverageKeyPopulations),
+      holders: formatPercent(s.grassrootsFirstContactHolders),
+      others: formatPercent(s.grassrootsFirstContactNonHolders),
+    })}`,
   );
-  const s = m.summary;
-  lines.push(
-    `  Out of pocket per visit (yuan): ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(s.outOfPocketPerVisitByTier[tier], 0)}`).join(" · ")}`,
-    `  Fund per resident-year (yuan): ${REGION_TIERS.map((tier) => `${tier} ${formatDecimal(s.fundPerCapitaByTier[tier], 0)}`).join(" · ")} · out of pocket ${formatPercent(s.outOfPocketShare)} of costs`,
-    `  Contracts: ${formatPercent(s.contractCoverage)} of residents, ${formatPercent(s.contractCoverageKeyPopulations)} of key populations · grassroots first contact ${formatPercent(s.grassrootsFirstContactHolders)} holders, ${formatPercent(s.grassrootsFirstContactNonHolders)} others`,
-  );
-  lines.push(...firstContactLines(m));
+  lines.push(...firstContactLines(m, lang));
 
   if (m.targets.length > 0) {
     const met = m.targets.filter((target) => target.met).length;
@@ -74,67 +113,63 @@ export function formatScorecard(m: RunMetrics, options: ScorecardOptions = {}): 
       value: formatMetricValue(target.metric, target.value),
       target: `${comparatorSymbol(target.comparator)} ${formatMetricValue(target.metric, target.target)}`,
     }));
+    const simulated = t(lang, "scorecard.simulated");
+    const targetHeader = t(lang, "scorecard.target");
     const idWidth = columnWidth(rows.map((entry) => entry.id));
-    const simulatedWidth = columnWidth(["simulated", ...rows.map((entry) => entry.value)]);
-    const targetWidth = columnWidth(["target", ...rows.map((entry) => entry.target)]);
+    const simulatedWidth = columnWidth([simulated, ...rows.map((entry) => entry.value)]);
+    const targetWidth = columnWidth([targetHeader, ...rows.map((entry) => entry.target)]);
     lines.push(
       "",
-      `Targets: ${met} of ${m.targets.length} met`,
-      `     ${"".padEnd(idWidth)}  ${"simulated".padStart(simulatedWidth)}  ${"target".padStart(targetWidth)}`,
+      t(lang, "scorecard.targets", { met, total: m.targets.length }),
+      `     ${"".padEnd(idWidth)}  ${padStart(simulated, simulatedWidth)}  ${padStart(targetHeader, targetWidth)}`,
     );
     for (const entry of rows) {
       lines.push(
-        `  ${entry.mark}  ${entry.id.padEnd(idWidth)}  ${entry.value.padStart(simulatedWidth)}  ${entry.target.padStart(targetWidth)}`,
+        `  ${entry.mark}  ${padEnd(entry.id, idWidth)}  ${padStart(entry.value, simulatedWidth)}  ${padStart(entry.target, targetWidth)}`,
       );
     }
   }
   if (m.checks.length > 0) {
     const passed = m.checks.filter((c) => c.pass).length;
-    lines.push("", `Calibration checks: ${passed} of ${m.checks.length} within their band`);
+    lines.push("", t(lang, "scorecard.checks", { passed, total: m.checks.length }));
     const idWidth = columnWidth(m.checks.map((c) => terminalSafe(c.id)));
     for (const c of m.checks) {
       const mark = c.pass ? paint("✓", GREEN) : paint("✗", RED);
       const band = `${formatMetricValue(c.metric, c.low)} – ${formatMetricValue(c.metric, c.high)}`;
       lines.push(
-        `  ${mark}  ${terminalSafe(c.id).padEnd(idWidth)}  ${formatMetricValue(c.metric, c.value).padStart(9)}  in ${band}`,
+        `  ${mark}  ${padEnd(terminalSafe(c.id), idWidth)}  ${padStart(formatMetricValue(c.metric, c.value), 9)}  ${t(lang, "scorecard.checkBand", { band })}`,
       );
     }
   }
   if (m.populationChecks.length > 0) {
     const within = m.populationChecks.filter((r) => Math.abs(r.z) < 4).length;
-    lines.push(
-      "",
-      `Population checks: ${within} of ${m.populationChecks.length} counts within 4 SD of their inputs`,
-    );
+    lines.push("", t(lang, "scorecard.population", { within, total: m.populationChecks.length }));
   }
   return `${lines.join("\n").replace(/ +$/gm, "")}\n`;
 }
 
 /** First contacts per kind, compactly: where each kind of episode first seeks care. */
-function firstContactLines(m: RunMetrics): string[] {
+function firstContactLines(m: RunMetrics, lang: Lang): string[] {
   const kinds = Object.entries(m.summary.firstContactByKind);
   if (kinds.length === 0) return [];
   const columns = ["village", "township", "county", "tertiary", "outOfRegion", "optOut"] as const;
-  const header = ["village", "township", "county", "tertiary", "out", "no care", "able"];
+  const header = [...columns, "able" as const].map((column) => t(lang, `tierShort.${column}`));
   const rows = kinds.map(([kind, shares]) => [
     terminalSafe(kind),
     ...columns.map((c) => formatPercent(shares[c])),
     formatPercent(m.summary.capableFirstContactByKind[kind] ?? Number.NaN),
   ]);
-  const kindWidth = columnWidth(rows.map((r) => r[0]));
-  const width = Math.max(
-    ...header.map((h) => h.length),
-    ...rows.flatMap((r) => r.slice(1).map((v) => v.length)),
-  );
+  const kindWidth = columnWidth(rows.map((r) => r[0]!));
+  const width = Math.max(...header.map(displayWidth), ...rows.flatMap((r) => r.slice(1).map(displayWidth)));
   return [
     "",
-    "First contact by kind (share of episodes; able = at a facility that can treat it):",
-    `  ${"".padEnd(kindWidth)}  ${header.map((h) => h.padStart(width)).join(" ")}`,
+    t(lang, "scorecard.firstContact"),
+    `  ${"".padEnd(kindWidth)}  ${header.map((h) => padStart(h, width)).join(" ")}`,
     ...rows.map(
       (r) =>
-        `  ${r[0].padEnd(kindWidth)}  ${r
+        `  ${padEnd(r[0]!, kindWidth)}  ${r
           .slice(1)
-          .map((v) => v.padStart(width))
+          .map((v) => padStart(v, width))
           .join(" ")}`,
     ),
   ];

@@ -1,13 +1,10 @@
-import type { Tier } from "../models/outcomes/metrics-schema.ts";
+import { TIERS, type Tier } from "../models/outcomes/metrics-schema.ts";
+import { tierLabel } from "./labels.ts";
 
-/** English names of the tiers, as shown in tables, legends and the terminal. */
-export const TIER_LABELS: Record<Tier, string> = {
-  village: "Village clinic",
-  township: "Township health centre",
-  county: "County hospital",
-  tertiary: "Tertiary hospital",
-  outOfRegion: "Out of region",
-};
+/** English names of the tiers (the dictionary's `tier.*`); `tierLabel(lang, tier)` for either language. */
+export const TIER_LABELS: Record<Tier, string> = Object.fromEntries(
+  TIERS.map((tier) => [tier, tierLabel("en", tier)]),
+) as Record<Tier, string>;
 
 /**
  * One colour per tier, the same in every chart: greens for the grassroots (村/乡), blues and

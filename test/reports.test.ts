@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import type { TopLevelSpec } from "vega-lite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunMetrics } from "../models/outcomes/metrics-schema.ts";
 import { writeFileAtomic } from "../reports/atomic-write.ts";
 import {
@@ -19,9 +19,24 @@ import {
 import { formatMetricValue, HEADLINE_METRICS, SUPPLEMENTARY_METRICS } from "../reports/headline-metrics.ts";
 import { buildHtmlReport, escapeHtml, type RenderedChart, scopeSvgIds } from "../reports/html-report.ts";
 import { compileChart, renderSvg } from "../reports/render.ts";
+import { allTables } from "../reports/report-tables.ts";
 import { formatScorecard, terminalSafe } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
 import { makeMetricsFixture } from "./fixtures/metrics-fixture.ts";
+
+/** Every chart of the fixture (two years, four targets, six episode kinds), in report order. */
+const ALL_CHART_NAMES = [
+  "targets",
+  "tier-share",
+  "visits-by-tier",
+  "first-contact",
+  "capacity-by-tier",
+  "costs-by-tier",
+  "contract-coverage",
+  "contract-coverage-by-year",
+  "referrals",
+  "referrals-by-year",
+];
 
 const MALICIOUS = `<script>alert(1)</script> & "double" 'single'`;
 const MALICIOUS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;double&quot; &#39;single&#39;";
@@ -35,6 +50,7 @@ function maliciousMetrics(): RunMetrics {
   m.targets[0] = { ...m.targets[0]!, id: `id-${MALICIOUS}`, description: MALICIOUS, source: MALICIOUS };
   m.summary.firstContactByKind[`kind-${MALICIOUS}`] = m.summary.firstContactByKind.maternity!;
   m.summary.capableFirstContactByKind[`kind-${MALICIOUS}`] = 0.5;
+  m.timeline[0]!.note = `note-${MALICIOUS}`;
   return m;
 }
 
@@ -54,10 +70,10 @@ function tableRow(html: string, className: string, first: string): string[] {
   return found!;
 }
 
-async function renderAll(m: RunMetrics): Promise<RenderedChart[]> {
+async function renderAll(m: RunMetrics, lang: "en" | "zh" = "en"): Promise<RenderedChart[]> {
   const rendered: RenderedChart[] = [];
-  for (const chart of allCharts(m)) {
-    rendered.push({ name: chart.name, title: chart.title, svg: await renderSvg(chart.spec) });
+  for (const chart of allCharts(m, lang)) {
+    rendered.push({ ...chart, svg: await renderSvg(chart.spec) });
   }
   return rendered;
 }
@@ -73,21 +89,21 @@ afterEach(async () => {
 describe("charts", () => {
   it("gives every chart a unique file-safe name and leaves out the targets chart when nothing is scored", () => {
     const names = allCharts(makeMetricsFixture()).map((chart) => chart.name);
-    expect(names).toEqual(["tier-share", "visits-by-tier", "first-contact", "targets"]);
+    expect(names).toEqual(ALL_CHART_NAMES);
     for (const name of names) expect(name).toMatch(/^[a-z0-9-]+$/);
 
     const unscored = { ...makeMetricsFixture(), targets: [] };
-    expect(allCharts(unscored).map((chart) => chart.name)).toEqual([
-      "tier-share",
-      "visits-by-tier",
-      "first-contact",
-    ]);
+    expect(allCharts(unscored).map((chart) => chart.name)).toEqual(
+      ALL_CHART_NAMES.filter((name) => name !== "targets"),
+    );
   });
 
   it("leaves out the first-contact chart when no episode kind is reported", () => {
     const m = makeMetricsFixture();
     m.summary.firstContactByKind = {};
-    expect(allCharts(m).map((chart) => chart.name)).toEqual(["tier-share", "visits-by-tier", "targets"]);
+    expect(allCharts(m).map((chart) => chart.name)).toEqual(
+      ALL_CHART_NAMES.filter((name) => name !== "first-contact"),
+    );
   });
 
   it.each([
@@ -200,6 +216,7 @@ describe("renderSvg determinism", () => {
   it("gives the same bytes in different time zones", async () => {
     const renderModule = fileURLToPath(new URL("../reports/render.ts", import.meta.url));
     const chartsModule = fileURLToPath(new URL("../reports/charts.ts", import.meta.url));
+    const yearChartsModule = fileURLToPath(new URL("../reports/year-charts.ts", import.meta.url));
     const fixtureModule = fileURLToPath(new URL("./fixtures/metrics-fixture.ts", import.meta.url));
     // .mts: the scratch directory has no package.json saying "type": "module".
     const script = join(scratch, "render-in-zone.mts");
@@ -208,8 +225,10 @@ describe("renderSvg determinism", () => {
       [
         `import { renderSvg } from ${JSON.stringify(renderModule)};`,
         `import { tierShareChart } from ${JSON.stringify(chartsModule)};`,
+        `import { contractsByYearChart } from ${JSON.stringify(yearChartsModule)};`,
         `import { makeMetricsFixture } from ${JSON.stringify(fixtureModule)};`,
         "process.stdout.write(await renderSvg(tierShareChart(makeMetricsFixture())));",
+        "process.stdout.write(await renderSvg(contractsByYearChart(makeMetricsFixture())));",
       ].join("\n"),
     );
     const renderIn = async (zone: string) =>
@@ -224,6 +243,8 @@ describe("renderSvg determinism", () => {
       renderIn("America/Los_Angeles"),
     ]);
     expect(auckland).toContain("Jan 2016");
+    // The by-year chart: years at mid-year, labelled by their own number.
+    expect(auckland).toMatch(/>2016<\/text>[\s\S]*>2017<\/text>/);
     expect(auckland).toBe(losAngeles);
   }, 30_000);
 });
@@ -287,7 +308,7 @@ describe("buildHtmlReport", () => {
     expect(html).toContain("Grassroots (village clinic + township health centre) visits ÷ all visits");
     expect(html).toContain("Visits of rural-county residents inside their own county ÷ all their visits.");
     for (const metric of [...HEADLINE_METRICS, ...SUPPLEMENTARY_METRICS]) {
-      expect(html, metric.key).toContain(`<dd>${metric.definition}</dd>`);
+      expect(html, metric.key).toContain(`<dd>${escapeHtml(metric.definition)}</dd>`);
     }
   });
 
@@ -335,7 +356,7 @@ describe("buildHtmlReport", () => {
       1 + Object.keys(m.summary.firstContactByKind).length,
     );
     expect(html).toMatch(
-      /<h3>Where episodes first seek care<\/h3>\n<p class="note">[^<]*share of the year's first contacts/,
+      /<h2>Where episodes first seek care<\/h2>\n<p class="note">[^<]*share of the year&#39;s first contacts/,
     );
   });
 
@@ -374,7 +395,9 @@ describe("buildHtmlReport", () => {
     // No beds at village clinics; no doctors of the region out of it.
     expect(tableRow(html, "capacity", "Village clinic").slice(4)).toEqual(["5.4", ""]);
     expect(tableRow(html, "capacity", "Out of region").slice(4)).toEqual(["", ""]);
-    expect(html).toMatch(/<h3>Capacity<\/h3>\n<p class="note">[^<]*<em>Share of visits<\/em>/);
+    expect(html).toMatch(
+      /<h2>Occupancy and waits by tier<\/h2>\n<p class="note">[^<]*<em>Share of visits<\/em>/,
+    );
   });
 
   it("describes the real region and its supply", () => {
@@ -420,14 +443,38 @@ describe("buildHtmlReport", () => {
     ];
     expect(outsideCharts).not.toContain(`"double"`);
     expect(outsideCharts).not.toContain("'single'");
-    expect(insideCharts).toHaveLength(4);
+    expect(insideCharts).toHaveLength(allCharts(m).length);
     for (const tag of insideCharts!.join("").match(/<[^>]*>/g)!) expect(tag).not.toContain(`"double"`);
     expect(html).toContain(`<title>tiersim report: ${MALICIOUS_ESCAPED}</title>`);
     expect(html).toContain(`<p class="description">${MALICIOUS_ESCAPED} description</p>`);
     expect(html).toContain(`<code>id-${MALICIOUS_ESCAPED}</code>`);
     expect(tableRow(html, "first-contact", `kind-${MALICIOUS_ESCAPED}`)[7]).toBe("50.0%");
-    expect(tableRow(html, "counts", MALICIOUS_ESCAPED)[1]).toBe("5");
+    expect(tableRow(html, "episode-outcomes", MALICIOUS_ESCAPED)[1]).toBe("5");
+    expect(tableRow(html, "timeline", "2016-01-01")[1]).toBe(`note-${MALICIOUS_ESCAPED}`);
   });
+
+  it.each(["en", "zh"] as const)(
+    "shows a scenario named like a script as text, in the page and in the SVG text (%s)",
+    async (lang) => {
+      const hostile = `<script>alert(1)</script>&"'`;
+      const escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&#39;";
+      const m = makeMetricsFixture();
+      m.scenario = { name: hostile, description: hostile };
+      m.timeline[0]!.note = hostile;
+      m.summary.firstContactByKind[hostile] = m.summary.firstContactByKind.maternity!;
+      const charts = await renderAll(m, lang);
+      const html = buildHtmlReport(m, charts, { lang });
+      expect(html).not.toMatch(/<script/i);
+      expect(html).toContain(`<h1>tiersim ${lang === "en" ? "report: " : "报告："}${escaped}</h1>`);
+      expect(html).toContain(`<p class="description">${escaped}</p>`);
+      // In the SVG, vega writes text content with < and & escaped (quotes need no escape there).
+      const svgText = charts.flatMap((chart) =>
+        [...chart.svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]),
+      );
+      expect(svgText).toContain("&lt;script&gt;alert(1)&lt;/script&gt;&amp;\"'");
+      for (const chart of charts) expect(chart.svg, chart.name).not.toMatch(/<script/i);
+    },
+  );
 
   it("scopes each inlined chart's SVG ids so charts cannot share clip paths", () => {
     const svg =
@@ -561,38 +608,58 @@ describe("writeFileAtomic", () => {
 });
 
 describe("writeRunOutputs", () => {
-  it("writes metrics.json equal to the input, the SVGs, their specs and report.html", async () => {
+  // One run's outputs, written once for the tests below (writing every PNG takes a second or two).
+  let written: { dir: string; files: string[] };
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tiersim-outputs-"));
+    const { files } = await writeRunOutputs(join(dir, "run", "baseline"), makeMetricsFixture());
+    written = { dir, files };
+  }, 60_000);
+  afterAll(async () => {
+    await rm(written.dir, { recursive: true, force: true });
+  });
+
+  it("writes metrics.json, each chart as SVG, PNG and vega-lite spec, each table as CSV, and report.html", async () => {
     const m = makeMetricsFixture();
-    const outDir = join(scratch, "run", "baseline");
-    const { files } = await writeRunOutputs(outDir, m);
+    const outDir = join(written.dir, "run", "baseline");
     const names = ["metrics.json"];
-    for (const chart of ["tier-share", "visits-by-tier", "first-contact", "targets"])
-      names.push(`${chart}.svg`, `${chart}.vl.json`);
-    names.push("report.html");
-    expect(files).toEqual(names.map((name) => join(outDir, name)));
-    expect((await readdir(outDir)).sort()).toEqual([...names].sort());
+    for (const chart of ALL_CHART_NAMES) names.push(`${chart}.svg`, `${chart}.png`, `${chart}.vl.json`);
+    const tables = allTables(m).map((table) => `tables/${table.name}.csv`);
+    names.push(...tables, "report.html");
+    expect(written.files).toEqual(names.map((name) => join(outDir, name)));
+    expect((await readdir(outDir)).sort()).toEqual(
+      [...names.filter((name) => !name.startsWith("tables/")), "tables"].sort(),
+    );
+    expect(tables).toEqual(
+      expect.arrayContaining(["tables/headline.csv", "tables/capacity.csv", "tables/referrals.csv"]),
+    );
 
     const metricsText = await readFile(join(outDir, "metrics.json"), "utf8");
     expect(metricsText).toBe(`${JSON.stringify(m, null, 2)}\n`);
     expect(JSON.parse(metricsText)).toEqual(m);
     expect(await readFile(join(outDir, "tier-share.svg"), "utf8")).toMatch(/^<svg/);
+    const png = await readFile(join(outDir, "tier-share.png"));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(JSON.parse(await readFile(join(outDir, "tier-share.vl.json"), "utf8"))).toEqual(tierShareChart(m));
     expect(await readFile(join(outDir, "report.html"), "utf8")).toMatch(/^<!doctype html>/);
   });
 
-  it("writes byte-identical files when run twice with the same metrics", async () => {
-    const read = async (dir: string) =>
-      Object.fromEntries(
-        await Promise.all(
-          (await readdir(dir)).map(async (name) => [name, await readFile(join(dir, name))] as const),
-        ),
+  it("writes byte-identical files, PNGs and CSVs included, when run twice with the same metrics", async () => {
+    const read = async (dir: string) => {
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+      const files = entries
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name));
+      return Object.fromEntries(
+        await Promise.all(files.map(async (path) => [path.slice(dir.length), await readFile(path)] as const)),
       );
-    await writeRunOutputs(join(scratch, "a"), makeMetricsFixture());
-    const first = await read(join(scratch, "a"));
-    await writeRunOutputs(join(scratch, "a"), makeMetricsFixture());
-    await writeRunOutputs(join(scratch, "b"), makeMetricsFixture());
-    expect(await read(join(scratch, "a"))).toEqual(first);
-    expect(await read(join(scratch, "b"))).toEqual(first);
+    };
+    // English: Chinese PNGs take seconds more (report-charts.test.ts checks their bytes alone).
+    await writeRunOutputs(join(scratch, "again"), makeMetricsFixture());
+    const first = await read(join(written.dir, "run", "baseline"));
+    expect(Object.keys(first)).toContain("/tier-share.png");
+    expect(Object.keys(first)).toContain("/tables/headline.csv");
+    expect(await read(join(scratch, "again"))).toEqual(first);
   });
 
   it("writes nothing when a chart cannot be built", async () => {

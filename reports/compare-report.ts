@@ -10,11 +10,13 @@ import {
   formatInUnit,
   formatMetricValue,
   HEADLINE_METRICS,
+  metricLabel,
   unitOfMetric,
 } from "./headline-metrics.ts";
 import { escapeHtml, scopeSvgIds } from "./html-report.ts";
+import { LABELS, type Lang } from "./labels.ts";
 import { formatDecimal } from "./number-format.ts";
-import { terminalSafe } from "./scorecard.ts";
+import { displayWidth, terminalSafe } from "./scorecard.ts";
 
 /** The metrics the table leads with: the headline figures, then those the targets score. */
 export function comparedMetricPaths(c: Comparison): string[] {
@@ -23,7 +25,9 @@ export function comparedMetricPaths(c: Comparison): string[] {
   return [...new Set(paths)].filter((p) => present.has(p));
 }
 
-const labelOf = (path: string) => HEADLINE_METRICS.find((h) => h.key === path)?.label ?? path;
+/** A metric's label in the reader's language, or its path where the dictionary has none. */
+const labelOf = (path: string, lang: Lang = "en") =>
+  Object.hasOwn(LABELS, `metric.${path}`) ? metricLabel(lang, path) : path;
 
 /** A difference in the metric's unit: fractions in percentage points, signed. */
 export function formatDifference(path: string, value: number): string {
@@ -57,37 +61,37 @@ function halfWidthText(path: string, d: DiffInterval): string {
  * Why pairing matters, shown once: the grassroots share's difference interval paired by
  * replication against the interval the same runs would give if they were independent.
  */
-export function pairingExplanation(c: Comparison): string | undefined {
+export function pairingExplanation(c: Comparison, lang: Lang = "en"): string | undefined {
   if (!c.paired || c.inputs.length < 2) return undefined;
   const row = c.metrics.find((m) => m.path === "grassrootsShare") ?? c.metrics[0];
   const { paired, unpaired } = row.versusFirst[0];
   if (!paired) return undefined;
   if (unpaired.upper - unpaired.lower === 0)
-    return `The ${labelOf(row.path).toLowerCase()} is the same in every replication of both runs.`;
+    return `The ${labelOf(row.path, lang).toLowerCase()} is the same in every replication of both runs.`;
   if (paired.upper - paired.lower === 0)
-    return `Paired by replication (common random numbers): the ${labelOf(row.path).toLowerCase()} differs by the same amount in every replication, so its interval has no width; treated as independent runs it would be ${halfWidthText(row.path, unpaired)}.`;
+    return `Paired by replication (common random numbers): the ${labelOf(row.path, lang).toLowerCase()} differs by the same amount in every replication, so its interval has no width; treated as independent runs it would be ${halfWidthText(row.path, unpaired)}.`;
   const ratio = (unpaired.upper - unpaired.lower) / Math.max(paired.upper - paired.lower, Number.MIN_VALUE);
   return (
-    `Paired by replication (common random numbers): the 95% interval of the ${labelOf(row.path).toLowerCase()} ` +
+    `Paired by replication (common random numbers): the 95% interval of the ${labelOf(row.path, lang).toLowerCase()} ` +
     `difference is ${halfWidthText(row.path, paired)}; treated as independent runs it would be ` +
     `${halfWidthText(row.path, unpaired)} (${formatDecimal(ratio, 1)}× wider).`
   );
 }
 
+/** Columns padded to their display width (a CJK character takes two terminal columns). */
 function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]))));
+  const pad = (cell: string, width: number) => " ".repeat(Math.max(0, width - displayWidth(cell)));
   return rows.map((r) =>
     r
-      .map((cell, i) =>
-        i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i] + cell.length - [...cell].length),
-      )
+      .map((cell, i) => (i === 0 ? cell + pad(cell, widths[i]) : pad(cell, widths[i]) + cell))
       .join("  ")
       .trimEnd(),
   );
 }
 
 /** The comparison as terminal text. */
-export function formatComparison(c: Comparison): string {
+export function formatComparison(c: Comparison, lang: Lang = "en"): string {
   const labels = c.inputs.map((i) => terminalSafe(i.label));
   const head = [
     "",
@@ -100,7 +104,7 @@ export function formatComparison(c: Comparison): string {
     if (!m) return [];
     const diffs = m.versusFirst.map((v) => v.paired ?? v.unpaired);
     return [
-      labelOf(path),
+      labelOf(path, lang),
       ...m.means.map((v) => formatMetricValue(path, v)),
       ...diffs.map((d) => formatDifference(path, d.diff)),
       ...diffs.map((d) => formatInterval(path, d)),
@@ -112,7 +116,7 @@ export function formatComparison(c: Comparison): string {
     ...table([head, ...rows]).map((l) => `  ${l}`),
     "",
   ];
-  const why = pairingExplanation(c);
+  const why = pairingExplanation(c, lang);
   if (why) lines.push(why);
   if (c.pairingNote) lines.push(`Note: ${c.pairingNote}.`);
   if (c.targets.length > 0) {
@@ -126,7 +130,7 @@ export function formatComparison(c: Comparison): string {
   for (const t of c.tornado) {
     lines.push(
       "",
-      `What moves ${labelOf(t.metric).toLowerCase()} from ${labels[0]} to ${terminalSafe(t.versus)} (${formatDifference(t.metric, t.total.diff)} in all), one field at a time:`,
+      `What moves ${labelOf(t.metric, lang).toLowerCase()} from ${labels[0]} to ${terminalSafe(t.versus)} (${formatDifference(t.metric, t.total.diff)} in all), one field at a time:`,
     );
     lines.push(
       `  ${"alone".padStart(12)}  ${"removed".padStart(12)}  field (alone: added to ${labels[0]}; removed: taken out of ${terminalSafe(t.versus)})`,
@@ -259,7 +263,7 @@ export function monthlyOverlayChart(c: Comparison, runs: readonly RunMetrics[]):
 }
 
 /** Each headline metric's difference from the first scenario with its interval, as a dot plot. */
-export function differenceChart(c: Comparison): TopLevelSpec {
+export function differenceChart(c: Comparison, lang: Lang = "en"): TopLevelSpec {
   const values = comparedMetricPaths(c)
     .filter((p) => unitOfMetric(p) === "fraction")
     .flatMap((path) => {
@@ -268,7 +272,7 @@ export function differenceChart(c: Comparison): TopLevelSpec {
       return m.versusFirst.map((v, i) => {
         const d = v.paired ?? v.unpaired;
         return {
-          metric: labelOf(path),
+          metric: labelOf(path, lang),
           scenario: c.inputs[i + 1].label,
           diff: d.diff * 100,
           lower: d.lower * 100,
@@ -313,7 +317,11 @@ export function differenceChart(c: Comparison): TopLevelSpec {
  * Fields that differ, ranked by effect (paired, with 95% intervals): each field added alone to
  * the first scenario, and removed alone from the second. The two differ where fields interact.
  */
-export function tornadoChart(t: Comparison["tornado"][number], reference: string): TopLevelSpec {
+export function tornadoChart(
+  t: Comparison["tornado"][number],
+  reference: string,
+  lang: Lang = "en",
+): TopLevelSpec {
   const scale = unitOfMetric(t.metric) === "fraction" ? 100 : 1;
   const alone = `added alone to ${reference}`;
   const removed = `removed alone from ${t.versus}`;
@@ -350,7 +358,7 @@ export function tornadoChart(t: Comparison["tornado"][number], reference: string
   return {
     $schema: SCHEMA,
     title: {
-      text: `What moves ${labelOf(t.metric).toLowerCase()}: ${reference} → ${t.versus}`,
+      text: `What moves ${labelOf(t.metric, lang).toLowerCase()}: ${reference} → ${t.versus}`,
       subtitle: `each differing field on its own, with its 95% interval; all together: ${formatDifference(t.metric, t.total.diff)}`,
     },
     width: 480,
@@ -385,14 +393,18 @@ export function tornadoChart(t: Comparison["tornado"][number], reference: string
   } as TopLevelSpec;
 }
 
-export function comparisonCharts(c: Comparison, runs: readonly RunMetrics[]): ComparisonChart[] {
+export function comparisonCharts(
+  c: Comparison,
+  runs: readonly RunMetrics[],
+  lang: Lang = "en",
+): ComparisonChart[] {
   const charts: ComparisonChart[] = [
     {
       name: "compare-monthly-grassroots-share",
       title: "Grassroots share by month",
       spec: monthlyOverlayChart(c, runs),
     },
-    { name: "compare-differences", title: "Differences from the reference", spec: differenceChart(c) },
+    { name: "compare-differences", title: "Differences from the reference", spec: differenceChart(c, lang) },
   ];
   c.tornado.forEach((t, i) => {
     if (t.bars.length > 0)
@@ -409,6 +421,7 @@ export function comparisonCharts(c: Comparison, runs: readonly RunMetrics[]): Co
 export function comparisonHtml(
   c: Comparison,
   charts: readonly { name: string; title: string; svg: string }[],
+  lang: Lang = "en",
 ): string {
   const labels = c.inputs.map((i) => escapeHtml(i.label));
   const th = (s: string) => `<th>${s}</th>`;
@@ -422,7 +435,7 @@ export function comparisonHtml(
         td(escapeHtml(formatInterval(path, v.paired)), "num"),
         td(escapeHtml(formatInterval(path, v.unpaired)), "num"),
       ]);
-      return `<tr>${td(escapeHtml(labelOf(path)))}${m.means.map((v) => td(escapeHtml(formatMetricValue(path, v)), "num")).join("")}${cells.join("")}</tr>`;
+      return `<tr>${td(escapeHtml(labelOf(path, lang)))}${m.means.map((v) => td(escapeHtml(formatMetricValue(path, v)), "num")).join("")}${cells.join("")}</tr>`;
     })
     .join("\n");
   const diffHeads = labels
@@ -441,7 +454,7 @@ export function comparisonHtml(
           .join("")}</tr>`,
     )
     .join("\n");
-  const why = pairingExplanation(c);
+  const why = pairingExplanation(c, lang);
   const inputsList = c.inputs
     .map(
       (i) =>
@@ -449,7 +462,7 @@ export function comparisonHtml(
     )
     .join("");
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang === "zh" ? "zh-CN" : "en"}">
 <head>
 <meta charset="utf-8">
 <title>tiersim comparison: ${labels.join(" vs ")}</title>

@@ -12,9 +12,10 @@ import { Command } from "@commander-js/extra-typings";
 import { formatScorecard } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
 import { compareCommand } from "./commands/compare.ts";
-import { collect, positiveInt, runSets, wholeNumber } from "./commands/options.ts";
+import { collect, langOption, positiveInt, runSets, wholeNumber } from "./commands/options.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { calibrate, formatCalibration, formatFit, validateFit } from "./experiments/calibrate.ts";
+import { buildManifest, writeManifest } from "./experiments/manifest.ts";
 import { checkOutDir, defaultOutDir, replaceDirAtomically } from "./output-dir.ts";
 import { defaultThreads, RunFailure } from "./pipeline/parallel.ts";
 import { createProgress, shouldShowProgress } from "./progress.ts";
@@ -77,11 +78,13 @@ program
   )
   .option("--quiet", "print nothing but errors")
   .option("--json", "print the metrics as JSON on stdout instead of the scorecard")
+  .addOption(langOption())
   .addHelpText(
     "after",
     `
 Examples:
   tiersim run scenarios/baseline.yaml
+  tiersim run scenarios/wenzhou-2014.yaml --lang zh --out out/温州
   tiersim run scenarios/baseline.yaml --population 200000 --years 2 --out out/small
   tiersim run scenarios/baseline.yaml --set insurance.schemes.resident.outpatient.gaps.county=15`,
   )
@@ -98,13 +101,21 @@ Examples:
     }).finally(() => progress.stop());
     let files: string[] = [];
     await replaceDirAtomically(outDir, async (tempDir) => {
-      ({ files } = await writeRunOutputs(tempDir, outcome.metrics));
+      ({ files } = await writeRunOutputs(tempDir, outcome.metrics, { lang: opts.lang }));
+      const manifest = buildManifest({
+        scenario,
+        command: process.argv,
+        seeds: { simulation: scenario.run.seed, replications: scenario.run.replications },
+      });
+      files.push(await writeManifest(tempDir, manifest));
     });
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(outcome.metrics, null, 2)}\n`);
     } else if (!opts.quiet) {
       const p = outcome.performance;
-      process.stdout.write(`${formatScorecard(outcome.metrics, { color: Boolean(process.stdout.isTTY) })}\n`);
+      process.stdout.write(
+        `${formatScorecard(outcome.metrics, { color: Boolean(process.stdout.isTTY), lang: opts.lang })}\n`,
+      );
       process.stdout.write(
         `\n${p.residents.toLocaleString("en-US")} residents × ${scenario.run.years} years × ${scenario.run.replications} replication(s): ` +
           `${p.events.toLocaleString("en-US")} events in ${p.wallSeconds.toFixed(1)} s on ${p.threads} thread(s)\n`,

@@ -13,13 +13,14 @@ import {
   formatComparison,
   targetsCsv,
 } from "../../reports/compare-report.ts";
-import { renderSvg } from "../../reports/render.ts";
-import { writeRunOutputs } from "../../reports/write-report.ts";
+import type { Lang } from "../../reports/labels.ts";
+import { renderChartFiles, writeRunOutputs } from "../../reports/write-report.ts";
 import { type CompareResult, compare } from "../experiments/compare.ts";
 import { buildManifest, scenarioHash, writeManifest } from "../experiments/manifest.ts";
+import { checkOutDir, defaultOutDir, replaceDirAtomically } from "../output-dir.ts";
 import { defaultThreads } from "../pipeline/parallel.ts";
 import { createProgress, shouldShowProgress } from "../progress.ts";
-import { collect, positiveInt, runSets, wholeNumber } from "./options.ts";
+import { collect, langOption, positiveInt, runSets, wholeNumber } from "./options.ts";
 
 /** Replications a comparison runs unless told otherwise: enough for a paired interval. */
 export const DEFAULT_COMPARE_REPLICATIONS = 5;
@@ -31,31 +32,38 @@ export async function writeComparison(
   outDir: string,
   result: CompareResult,
   command: readonly string[] = process.argv,
+  lang: Lang = "en",
 ): Promise<string[]> {
   const { comparison, runs } = result;
   const charts = comparisonCharts(
     comparison,
     runs.map((r) => r.metrics),
+    lang,
   );
+  // Every chart as SVG, PNG and its vega-lite spec, rendered before anything is written.
   const rendered = [];
-  for (const chart of charts) rendered.push({ ...chart, svg: await renderSvg(chart.spec) });
+  for (const chart of charts) rendered.push(await renderChartFiles(chart));
   await ensureDir(outDir);
-  const files: [string, string][] = [
+  const files: [string, string | Uint8Array][] = [
     ["compare.json", `${JSON.stringify(comparison, null, 2)}\n`],
     ["comparison.csv", comparisonCsv(comparison)],
     ["targets.csv", targetsCsv(comparison)],
-    ...rendered.flatMap((c): [string, string][] => [
-      [`${c.name}.svg`, c.svg],
-      [`${c.name}.vl.json`, `${JSON.stringify(c.spec, null, 2)}\n`],
-    ]),
-    ["compare.html", comparisonHtml(comparison, rendered)],
+    ...rendered.flatMap((c) => c.files),
+    [
+      "compare.html",
+      comparisonHtml(
+        comparison,
+        rendered.map((c) => ({ name: c.chart.name, title: c.chart.title, svg: c.svg })),
+        lang,
+      ),
+    ],
   ];
   const written: string[] = [];
   // Each scenario run's own report, so a comparison's runs can be opened (or compared again).
   for (const run of runs) {
     if (run.kind !== "scenario") continue;
     const dir = join(outDir, "runs", slug(run.label));
-    await writeRunOutputs(dir, run.metrics);
+    await writeRunOutputs(dir, run.metrics, { lang });
     if (run.scenario) await writeManifest(dir, manifestOf(run.scenario, command));
     written.push(dir);
   }
@@ -126,6 +134,7 @@ export function compareCommand() {
     )
     .option("--quiet", "print nothing but errors")
     .option("--json", "print the comparison as JSON on stdout instead of the table")
+    .addOption(langOption())
     .addHelpText(
       "after",
       `
@@ -140,23 +149,27 @@ Examples:
   tiersim compare out/baseline out/reform          # two finished runs (paired when seeds match)`,
     )
     .action(async (inputs, opts) => {
+      if (opts.out !== undefined) checkOutDir(opts.out); // before simulating
       const sets = runSets({ ...opts, replications: opts.replications ?? DEFAULT_COMPARE_REPLICATIONS });
       const progress = createProgress("comparing", 1, shouldShowProgress(opts.quiet || opts.json));
       const result = await compare(inputs, {
         sets,
-        threads: opts.threads ?? defaultThreads(),
+        threads: Math.min(opts.threads ?? defaultThreads(), defaultThreads()),
         tornado: opts.tornado,
         tornadoMetric: opts.tornadoMetric,
         tornadoMaxFields: opts.tornadoMaxFields,
         onProgress: (done, total) => progress.update(done, total),
       }).finally(() => progress.stop());
       const labels = result.comparison.inputs.map((i) => slug(i.label));
-      const outDir = opts.out ?? join("out", `compare-${labels[0]}-vs-${labels[1]}`);
-      await writeComparison(outDir, result);
+      const outDir = opts.out ?? defaultOutDir(`compare-${labels[0]}-vs-${labels[1]}`);
+      // The whole folder is replaced at once: no outputs of an earlier comparison remain beside these.
+      await replaceDirAtomically(outDir, async (temp) => {
+        await writeComparison(temp, result, process.argv, opts.lang);
+      });
       if (opts.json) process.stdout.write(`${JSON.stringify(result.comparison, null, 2)}\n`);
       else if (!opts.quiet)
         process.stdout.write(
-          `${formatComparison(result.comparison)}\n\nWrote ${outDir}/ (open ${join(outDir, "compare.html")})\n`,
+          `${formatComparison(result.comparison, opts.lang)}\n\nWrote ${outDir}/ (open ${join(outDir, "compare.html")})\n`,
         );
     });
 }

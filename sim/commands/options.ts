@@ -2,7 +2,8 @@
  * Option parsers and option sets shared by the commands. Each command lives in its own module
  * under sim/commands/ and is registered in sim/cli.ts.
  */
-import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { LANGS } from "../../reports/labels.ts";
 
 /** Accumulates a repeatable option (`--set a=1 --set b=2`). */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -35,4 +36,9 @@ export function runSets(opts: {
     ...(opts.years !== undefined ? [`run.years=${opts.years}`] : []),
     ...(opts.set ?? []),
   ];
+}
+
+/** `--lang en|zh`: the language of reports' labels (the policy documents' own terms in Chinese). */
+export function langOption() {
+  return new Option("--lang <lang>", "language of the report's labels").choices(LANGS).default("en" as const);
 }

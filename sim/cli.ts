@@ -14,6 +14,7 @@ import { writeRunOutputs } from "../reports/write-report.ts";
 import { compareCommand } from "./commands/compare.ts";
 import { collect, langOption, positiveInt, runSets, wholeNumber } from "./commands/options.ts";
 import { sweepCommand } from "./commands/sweep.ts";
+import { workerCommand } from "./commands/worker.ts";
 import { calibrate, formatCalibration, formatFit, validateFit } from "./experiments/calibrate.ts";
 import { buildManifest, writeManifest } from "./experiments/manifest.ts";
 import { checkOutDir, defaultOutDir, replaceDirAtomically } from "./output-dir.ts";
@@ -127,6 +128,7 @@ Examples:
   });
 
 program.addCommand(compareCommand());
+program.addCommand(workerCommand());
 program.addCommand(sweepCommand());
 
 program

@@ -8,9 +8,11 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { formatScorecard } from "../reports/scorecard.ts";
 import { writeRunOutputs } from "../reports/write-report.ts";
+import { DEFAULT_QUEUE } from "./backends/bullmq.ts";
+import { BACKENDS, checkBackendChoice, openBackend } from "./backends/open.ts";
 import { compareCommand } from "./commands/compare.ts";
 import { collect, langOption, positiveInt, runSets, wholeNumber } from "./commands/options.ts";
 import { sweepCommand } from "./commands/sweep.ts";
@@ -187,6 +189,11 @@ program
   )
   .option("--quiet", "print nothing but errors")
   .option("--json", "print calibration.json's record on stdout instead of the summary")
+  .addOption(
+    new Option("--backend <backend>", "where simulations run").choices(BACKENDS).default("local" as const),
+  )
+  .option("--redis <url>", "with --backend bullmq: the Redis server workers take jobs from")
+  .option("--queue <name>", "with --backend bullmq: the queue name", DEFAULT_QUEUE)
   .addHelpText(
     "after",
     `
@@ -205,6 +212,8 @@ Examples:
       ...(opts.years !== undefined ? [`run.years=${opts.years}`] : []),
       ...opts.set,
     ];
+    checkBackendChoice(opts);
+    const backend = opts.backend === "bullmq" ? openBackend(opts, 1) : undefined;
     const showBar = shouldShowProgress(opts.quiet || opts.json);
     const bar = createProgress("calibrating", opts.budget, showBar);
     const record = await calibrate(file, {
@@ -220,7 +229,11 @@ Examples:
       onEvaluation: (count) => bar.update(count),
       onProgress:
         opts.quiet || opts.json || showBar ? undefined : (line) => process.stderr.write(`${line}\n`),
-    }).finally(() => bar.stop());
+      backend,
+    }).finally(async () => {
+      bar.stop();
+      await backend?.close();
+    });
     if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     else if (!opts.quiet)
       process.stdout.write(

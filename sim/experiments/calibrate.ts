@@ -10,12 +10,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import type { Piscina } from "piscina";
 import type { TopLevelSpec } from "vega-lite";
 import { Document, parseDocument } from "yaml";
 import { metricValue } from "../../models/outcomes/calibration-checks.ts";
 import { COUNTER_COUNT } from "../../models/outcomes/counters.ts";
 import { buildMetrics } from "../../models/outcomes/metrics.ts";
+import type { RunMetrics } from "../../models/outcomes/metrics-schema.ts";
 import {
   fitDistance,
   metricPath,
@@ -34,6 +34,7 @@ import {
   weightedQuantile,
 } from "../../reports/calibration-charts.ts";
 import { renderSvg } from "../../reports/render.ts";
+import type { SimulationBackend } from "../backends/backend.ts";
 import { createPool } from "../pipeline/parallel.ts";
 import { runScenario } from "../run.ts";
 import { loadScenario, ScenarioError } from "../scenario/loader.ts";
@@ -65,6 +66,8 @@ export interface CalibrateOptions {
   onProgress?: (line: string) => void;
   /** Called after each evaluation is checkpointed (tests use it to interrupt a calibration). */
   onEvaluation?: (count: number) => void;
+  /** Where simulations run: by default this machine's warm pool of `threads`. */
+  backend?: SimulationBackend;
 }
 
 export interface Evaluation {
@@ -208,9 +211,15 @@ export async function calibrate(targetsPath: string, options: CalibrateOptions):
   const evaluations: Evaluation[] = checkpoint?.evaluations ?? [];
   let pending = checkpoint?.pending ?? null;
 
-  const pool = options.threads > 1 ? await createPool(options.threads) : undefined;
+  // Local runs go one at a time, each over the warm pool's threads; a backend (a Redis queue
+  // and its workers) takes as many at once as it has lanes.
+  const pool = !options.backend && options.threads > 1 ? await createPool(options.threads) : undefined;
+  const simulate = options.backend
+    ? (s: Scenario) => (options.backend as SimulationBackend).run(s)
+    : async (s: Scenario) => (await runScenario(s, { threads: options.threads, pool })).metrics;
+  const lanes = options.backend?.lanes ?? 1;
   const evaluate = (theta: number[], generation: number) =>
-    evaluateSet(scenario, paths, theta, generation, spec, options.replicates, options.threads, pool);
+    evaluateSet(scenario, paths, theta, generation, spec, options.replicates, simulate);
   const save = () =>
     writeFileAtomic(
       checkpointPath,
@@ -232,12 +241,19 @@ export async function calibrate(targetsPath: string, options: CalibrateOptions):
       if (batch.length === 0) break;
       const generation = algorithm instanceof AbcSmc ? algorithm.generation : 0;
       pending = pending ?? { batch, results: batch.map(() => null) };
-      for (let i = 0; i < batch.length; i++) {
-        if (pending.results[i]) continue;
-        pending.results[i] = await evaluate(batch[i], generation);
-        await save();
-        options.onEvaluation?.(evaluations.length + pending.results.filter(Boolean).length);
-      }
+      const open = pending;
+      const todo = batch.map((_, i) => i).filter((i) => !open.results[i]);
+      let next = 0;
+      // Results land by index, so the algorithm sees the batch in its order whatever finishes first.
+      const lane = async () => {
+        while (next < todo.length) {
+          const i = todo[next++];
+          open.results[i] = await evaluate(batch[i], generation);
+          await save();
+          options.onEvaluation?.(evaluations.length + open.results.filter(Boolean).length);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(lanes, todo.length) }, lane));
       const results = pending.results as Evaluation[];
       algorithm.tell(results.map((r) => r.distance));
       evaluations.push(...results);
@@ -395,14 +411,13 @@ async function evaluateSet(
   generation: number,
   spec: TargetsFile,
   replicates: number,
-  threads: number,
-  pool: Piscina | undefined,
+  simulate: (scenario: Scenario) => Promise<RunMetrics>,
 ): Promise<Evaluation> {
   const named = Object.fromEntries(paths.map((p, i) => [p, theta[i]]));
   const at = scenarioAt(scenario, paths, theta, replicates);
   if ("invalid" in at)
     return { theta: named, distance: Number.POSITIVE_INFINITY, fit: [], generation, invalid: at.invalid };
-  const { metrics } = await runScenario(at.scenario, { threads, pool });
+  const metrics = await simulate(at.scenario);
   const fit = fitDistance(metrics.byYear, spec.targets, spec.grassrootsDefinition);
   return { theta: named, distance: fit.distance, fit: fit.perTarget, generation };
 }

@@ -18,6 +18,7 @@ import { Redis } from "ioredis";
 import type { RunMetrics } from "../../models/outcomes/metrics-schema.ts";
 import { type Scenario, ScenarioSchema } from "../../models/scenario.ts";
 import { scenarioHash } from "../experiments/manifest.ts";
+import { TIERSIM_VERSION } from "../version.ts";
 import type { SimulationBackend } from "./backend.ts";
 import { LocalBackend } from "./local.ts";
 
@@ -33,9 +34,12 @@ function connect(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
 }
 
-/** The job id of a scenario's run: its content hash, so that equal runs share one job. */
+/**
+ * The job id of a scenario's run: tiersim's version and the scenario's content hash, so that
+ * equal runs share one job and another version's results are never read back as this one's.
+ */
 export function jobIdOf(scenario: Scenario): string {
-  return `sim-${scenarioHash(scenario)}`;
+  return `sim-${TIERSIM_VERSION}-${scenarioHash(scenario)}`;
 }
 
 export interface BullmqBackendOptions {

@@ -4,13 +4,16 @@
  *
  *   npx tsx bench/case.ts --population 1000000 --years 1 --threads 2     # the simulation
  *   npx tsx bench/case.ts --engine fel --pending 1000000                  # the engine's hold benchmark
+ *   npx tsx bench/case.ts --sweep-runs 100 --population 50000 --years 2 --threads 2   # sweep throughput
  */
-import { availableParallelism } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { EventQueue } from "../sim/engine/event-queue.ts";
 import { FutureEventList } from "../sim/engine/future-event-list.ts";
+import { sweep } from "../sim/experiments/sweep.ts";
 import { runScenario } from "../sim/run.ts";
 import { loadScenario } from "../sim/scenario/loader.ts";
 
@@ -51,6 +54,24 @@ export interface EngineResult {
   peakRssMB: number;
   /** Sum of popped payloads, so that no work can be optimised away. */
   checksum: number;
+}
+
+export interface SweepBenchResult {
+  kind: "sweep";
+  scenario: string;
+  /** Runs of the sweep (a Latin hypercube over two policy levers). */
+  runs: number;
+  residents: number;
+  years: number;
+  threads: number;
+  /** The sweep's runs, from the pool's start to the last run written (SweepResult.runSeconds). */
+  runSeconds: number;
+  /** The whole case: load, validate the design, run, write the tables (no charts). */
+  wallSeconds: number;
+  simulationsPerMinute: number;
+  /** CPU seconds of the process, all threads: on a shared machine, what the sweep actually got. */
+  cpuSeconds: number;
+  peakRssMB: number;
 }
 
 const peakRssMB = () => process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
@@ -169,6 +190,49 @@ function wholeNumber(name: string, value: string | undefined, fallback?: number)
   return n;
 }
 
+/**
+ * Sweep throughput: `runs` runs of the scenario, a Latin hypercube over two policy levers (the
+ * rural county gap and contract coverage), as `tiersim sweep … --samples N` runs them: one warm
+ * pool, runs side by side, one world. Charts are not drawn.
+ */
+async function sweepCase(
+  scenarioFile: string,
+  runs: number,
+  population: number,
+  years: number,
+  threads: number,
+): Promise<SweepBenchResult> {
+  const out = mkdtempSync(join(tmpdir(), "tiersim-bench-sweep-"));
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  try {
+    const result = await sweep(scenarioFile, {
+      vary: ["insurance.schemes.ncms.outpatient.gaps.county=0:20", "contracting.coverage.all=0.222:0.6"],
+      samples: runs,
+      sets: [`run.population=${population}`, `run.years=${years}`],
+      threads,
+      out,
+      charts: false,
+    });
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      kind: "sweep",
+      scenario: result.manifest.scenario.name,
+      runs: result.runs,
+      residents: population,
+      years,
+      threads,
+      runSeconds: result.runSeconds,
+      wallSeconds: (performance.now() - t0) / 1000,
+      simulationsPerMinute: result.simulationsPerMinute,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      peakRssMB: peakRssMB(),
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -179,10 +243,19 @@ async function main(): Promise<void> {
       engine: { type: "string" },
       pending: { type: "string" },
       holds: { type: "string" },
+      "sweep-runs": { type: "string" },
     },
   });
-  let result: SimulationResult | EngineResult;
-  if (values.engine !== undefined) {
+  let result: SimulationResult | EngineResult | SweepBenchResult;
+  if (values["sweep-runs"] !== undefined) {
+    result = await sweepCase(
+      values.scenario,
+      wholeNumber("sweep-runs", values["sweep-runs"]),
+      wholeNumber("population", values.population),
+      wholeNumber("years", values.years, 1),
+      wholeNumber("threads", values.threads, availableParallelism()),
+    );
+  } else if (values.engine !== undefined) {
     if (values.engine !== "heap" && values.engine !== "fel")
       throw new Error(`--engine must be heap (EventQueue) or fel (FutureEventList), not ${values.engine}`);
     const pending = wholeNumber("pending", values.pending);

@@ -4,6 +4,7 @@
  *
  *   npm run bench                    # all cases (the 10-million-resident case needs minutes and GBs)
  *   npm run bench -- --quick         # the small cases only: 100k baseline, engine up to 1 M events
+ *   npm run bench -- --only sweep-50k-100   # sweep throughput: 100 runs of 50,000 residents × 2 years
  *   npm run bench -- --only <name>   # one case, or several: --only baseline-1m,baseline-1m-1thread
  *   npm run bench -- --list          # the cases and their commands
  */
@@ -13,7 +14,7 @@ import { availableParallelism, cpus, platform, release, totalmem } from "node:os
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { EngineResult, SimulationResult } from "./case.ts";
+import type { EngineResult, SimulationResult, SweepBenchResult } from "./case.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -47,12 +48,21 @@ const CASES: Case[] = [
       quick: pending <= 1e6,
     })),
   ),
+  {
+    name: "sweep-50k-100",
+    args: ["--sweep-runs", "100", "--population", "50000", "--years", "2", "--threads", String(cores)],
+    quick: false,
+  },
 ];
 
 /** The speed-up of `cores` threads over 1 on the 1-million case, when both have run. */
 const SPEEDUP = { parallel: "baseline-1m", serial: "baseline-1m-1thread" };
 
-type Result = (SimulationResult | EngineResult) & { case: string; command: string; measuredAt: string };
+type Result = (SimulationResult | EngineResult | SweepBenchResult) & {
+  case: string;
+  command: string;
+  measuredAt: string;
+};
 
 const commandOf = (c: Case) => `npx tsx bench/case.ts ${c.args.join(" ")}`;
 
@@ -83,7 +93,7 @@ function runCase(c: Case): Promise<Result> {
         reject(new Error(`${why}${last ? `: ${last}` : ""}`));
         return;
       }
-      const result = JSON.parse(line) as SimulationResult | EngineResult;
+      const result = JSON.parse(line) as SimulationResult | EngineResult | SweepBenchResult;
       resolve({ ...result, case: c.name, command: commandOf(c), measuredAt: new Date().toISOString() });
     });
   });
@@ -127,6 +137,19 @@ const ENGINE_COLUMNS: Column<EngineResult & Result>[] = [
   { title: "command", cell: (r) => r.command, left: true },
 ];
 
+const SWEEP_COLUMNS: Column<SweepBenchResult & Result>[] = [
+  { title: "case", cell: (r) => r.case, left: true },
+  { title: "runs", cell: (r) => whole(r.runs) },
+  { title: "residents", cell: (r) => whole(r.residents) },
+  { title: "years", cell: (r) => String(r.years) },
+  { title: "threads", cell: (r) => String(r.threads) },
+  { title: "run s", cell: (r) => fixed(r.runSeconds, 1) },
+  { title: "sims/min", cell: (r) => fixed(r.simulationsPerMinute, 1) },
+  { title: "CPU s", cell: (r) => fixed(r.cpuSeconds, 1) },
+  { title: "peak RSS MB", cell: (r) => whole(r.peakRssMB) },
+  { title: "command", cell: (r) => r.command, left: true },
+];
+
 /** Fixed column widths for the rows printed as cases finish (wide enough for the largest case). */
 const WIDTHS: Record<string, number> = {
   case: 20,
@@ -145,6 +168,10 @@ const WIDTHS: Record<string, number> = {
   operations: 10,
   seconds: 7,
   "M ops/s": 7,
+  runs: 5,
+  "run s": 7,
+  "sims/min": 8,
+  "CPU s": 7,
 };
 
 function pad<R>(column: Column<R>, text: string): string {
@@ -168,6 +195,7 @@ function markdown<R>(columns: Column<R>[], rows: R[]): string {
 
 const isSimulation = (r: Result): r is SimulationResult & Result => r.kind === "simulation";
 const isEngine = (r: Result): r is EngineResult & Result => r.kind === "engine";
+const isSweep = (r: Result): r is SweepBenchResult & Result => r.kind === "sweep";
 
 function speedup(results: Map<string, Result>): string | undefined {
   const parallel = results.get(SPEEDUP.parallel);
@@ -247,12 +275,21 @@ async function main(): Promise<number> {
   );
   const results = new Map<string, Result>();
   const failures: string[] = [];
-  let section: "simulation" | "engine" | undefined;
+  let section: "simulation" | "engine" | "sweep" | undefined;
   for (const c of selected) {
-    const kind = c.args.includes("--engine") ? "engine" : "simulation";
+    const kind = c.args.includes("--engine")
+      ? "engine"
+      : c.args.includes("--sweep-runs")
+        ? "sweep"
+        : "simulation";
     if (section !== kind) {
       section = kind;
-      const header = kind === "engine" ? textHeader(ENGINE_COLUMNS) : textHeader(SIMULATION_COLUMNS);
+      const header =
+        kind === "engine"
+          ? textHeader(ENGINE_COLUMNS)
+          : kind === "sweep"
+            ? textHeader(SWEEP_COLUMNS)
+            : textHeader(SIMULATION_COLUMNS);
       process.stdout.write(`\n${header}\n`);
     }
     try {
@@ -260,6 +297,7 @@ async function main(): Promise<number> {
       results.set(c.name, r);
       if (isSimulation(r)) process.stdout.write(`${textRow(SIMULATION_COLUMNS, r)}\n`);
       else if (isEngine(r)) process.stdout.write(`${textRow(ENGINE_COLUMNS, r)}\n`);
+      else if (isSweep(r)) process.stdout.write(`${textRow(SWEEP_COLUMNS, r)}\n`);
       if (c.name === SPEEDUP.parallel || c.name === SPEEDUP.serial) {
         const line = speedup(results);
         if (line) process.stdout.write(`${line}\n`);
@@ -274,6 +312,7 @@ async function main(): Promise<number> {
   const all = [...results.values()];
   const simulations = all.filter(isSimulation);
   const engines = all.filter(isEngine);
+  const sweeps = all.filter(isSweep);
   const speedupLine = speedup(results);
   process.stdout.write("\n## Benchmarks (Markdown)\n\n");
   process.stdout.write(
@@ -287,6 +326,10 @@ async function main(): Promise<number> {
   if (engines.length)
     process.stdout.write(
       `Future-event list, hold benchmark (pop the earliest, push at its time + Exp(mean 30 days)):\n\n${markdown(ENGINE_COLUMNS, engines)}\n\n`,
+    );
+  if (sweeps.length)
+    process.stdout.write(
+      `Sweep throughput (Latin hypercube over two policy levers, one warm pool, runs side by side; CPU s: what the process got, all threads):\n\n${markdown(SWEEP_COLUMNS, sweeps)}\n\n`,
     );
   const file = writeJson(results);
   process.stdout.write(`Wrote ${file.slice(root.length + 1)}\n`);

@@ -385,3 +385,21 @@ describe("extends", () => {
     await expect(loadScenario(join(dir, "f.yaml"))).rejects.toThrow(/run\.population/);
   });
 });
+
+describe("extends a bundled scenario by name", () => {
+  it("a copy of a library scenario in another folder extends the bundled baseline, and loads as the original", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "tiersim-copy-"));
+    const copy = join(folder, "my-reform.yaml");
+    writeFileSync(copy, readFileSync(join("scenarios", "wenzhou-2014.yaml")));
+    const original = await loadScenario(join("scenarios", "wenzhou-2014.yaml"));
+    const copied = await loadScenario(copy);
+    expect(copied.scenario).toEqual(original.scenario);
+  });
+
+  it("a name that is neither beside the file nor bundled is still refused", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "tiersim-copy-"));
+    const file = join(folder, "a.yaml");
+    writeFileSync(file, "extends: no-such-scenario.yaml\n");
+    await expect(loadScenario(file)).rejects.toThrow(/cannot read "no-such-scenario.yaml": no such file/);
+  });
+});

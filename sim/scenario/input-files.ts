@@ -25,6 +25,13 @@ export const UNITS_MAX_BYTES = 50 * 1024 * 1024;
 /** Why a named file cannot be read, in plain words (the message is the reason alone). */
 export class InputFileError extends Error {
   override readonly name = "InputFileError";
+  /** The system's error code when opening failed ("ENOENT" for a missing file). */
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The text of the regular file `path` (UTF-8), or an InputFileError saying why not. */
@@ -34,7 +41,7 @@ export function readInputFile(path: string, maxBytes: number): string {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever.
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    throw new InputFileError(openProblem(error));
+    throw new InputFileError(openProblem(error), (error as NodeJS.ErrnoException).code);
   }
   try {
     const stats = fstatSync(fd);

@@ -1,4 +1,6 @@
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse as parseCsv } from "csv-parse/sync";
 import {
   type Document,
@@ -80,6 +82,22 @@ function readProblem(error: unknown): string {
 const MAX_EXTENDS_DEPTH = 10;
 
 /**
+ * The bundled scenarios folder: beside sim/ in a clone (sources), beside dist/ when installed.
+ * Undefined when neither holds baseline.yaml.
+ */
+const BUNDLED_SCENARIOS = [
+  fileURLToPath(new URL("../../scenarios", import.meta.url)),
+  fileURLToPath(new URL("../scenarios", import.meta.url)),
+].find((dir) => existsSync(join(dir, "baseline.yaml")));
+
+/** The bundled scenario of a bare file name (`baseline.yaml`), when there is one. */
+export function bundledScenario(name: string): string | undefined {
+  if (!BUNDLED_SCENARIOS || name !== basename(name) || !name.endsWith(".yaml")) return undefined;
+  const path = join(BUNDLED_SCENARIOS, name);
+  return existsSync(path) ? path : undefined;
+}
+
+/**
  * `extends: <file>`: the scenario is that file (relative to this one; it may extend another)
  * with this one's fields on top. Mappings merge field by field; lists and values replace. The
  * merged result is what is validated and run.
@@ -103,22 +121,26 @@ function resolveExtends(
       `extends ${parentName} again: a chain of extends must end (${[...chain, parentRelative].join(" → ")})`,
     );
   let text: string;
+  let parentPath = parentRelative;
   try {
     text = readText(parentRelative, { maxBytes: SCENARIO_MAX_BYTES });
   } catch (error) {
-    return fail(`cannot read "${parentName}": ${readProblem(error)}`);
+    // A bare name that is not beside the file is one of tiersim's bundled scenarios, so that a
+    // copy of a library scenario (`extends: baseline.yaml`) runs from any folder.
+    const bundled = bundledScenario(parentName);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !bundled)
+      return fail(`cannot read "${parentName}": ${readProblem(error)}`);
+    parentPath = bundled;
+    text = readText(bundled, { maxBytes: SCENARIO_MAX_BYTES });
   }
-  const parentFile = join(dirname(file), parentName);
+  const parentFile = parentPath === parentRelative ? join(dirname(file), parentName) : parentPath;
   const parent = readYaml(text, parentFile);
   if (!parent.ok) return { ok: false, problems: parent.problems };
   // A units file named by the parent is relative to the parent.
   const geography = parent.data.geography;
   if (isPlainObject(geography) && typeof geography.unitsFile === "string")
-    geography.unitsFile = join(dirname(parentRelative), geography.unitsFile);
-  const resolved = resolveExtends(parent.data, parentFile, parentRelative, readText, [
-    ...chain,
-    parentRelative,
-  ]);
+    geography.unitsFile = join(dirname(parentPath), geography.unitsFile);
+  const resolved = resolveExtends(parent.data, parentFile, parentPath, readText, [...chain, parentPath]);
   if (!resolved.ok) return resolved;
   return { ok: true, data: mergeScenario(resolved.data, own) };
 }

@@ -17,7 +17,13 @@ import {
 import { comparatorSymbol, formatMetricValue, unitOfMetric } from "./headline-metrics.ts";
 import { type Lang, replicationsNote, t, tierLabel } from "./labels.ts";
 import { formatPercent } from "./number-format.ts";
-import { capacityChart, contractCoverageChart, costsChart, referralsChart } from "./tier-charts.ts";
+import {
+  capacityChart,
+  contractCoverageChart,
+  costsChart,
+  referralFlowsChart,
+  referralsChart,
+} from "./tier-charts.ts";
 import { TIER_COLORS } from "./tier-labels.ts";
 import { contractsByYearChart, hasSeveralYears, referralsByYearChart } from "./year-charts.ts";
 
@@ -438,12 +444,20 @@ export function allCharts(m: RunMetrics, lang: Lang = "en"): NamedChart[] {
       section: "contracts",
     });
   }
-  charts.push({
-    name: "referrals",
-    title: t(lang, "chart.referrals.title", { year }),
-    spec: referralsChart(m, lang),
-    section: "referrals",
-  });
+  charts.push(
+    {
+      name: "referrals",
+      title: t(lang, "chart.referrals.title", { year }),
+      spec: referralsChart(m, lang),
+      section: "referrals",
+    },
+    {
+      name: "referral-flows",
+      title: t(lang, "chart.referralFlows.title", { year }),
+      spec: referralFlowsChart(m, lang),
+      section: "referrals",
+    },
+  );
   if (severalYears) {
     charts.push({
       name: "referrals-by-year",

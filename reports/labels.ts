@@ -252,6 +252,18 @@ export const LABELS = {
     en: "At each year's end; {replications}",
     zh: "各年年末；{replications}",
   },
+  "chart.referralFlows.title": {
+    en: "Referral flows between tiers, {year}",
+    zh: "{year} 年各层级间转诊流向",
+  },
+  "chart.referralFlows.subtitle": {
+    en: "Referrals in the year from each tier (rows) to each tier (columns); {replications}",
+    zh: "全年由各层级（行）转至各层级（列）的转诊人次；{replications}",
+  },
+  "referral.flow.from": { en: "From", zh: "转出层级" },
+  "referral.flow.to": { en: "To", zh: "转入层级" },
+  "referral.flow.upward": { en: "Upward (hops)", zh: "上转（人次）" },
+  "referral.flow.downwardMoves": { en: "Downward (patients moved)", zh: "下转（人次）" },
   "chart.referrals.title": { en: "Two-way referral, {year}", zh: "{year} 年双向转诊" },
   "chart.referrals.subtitle": {
     en: "Referrals up out of each tier ÷ episodes seen there; referrals up and down in the year; {replications}",

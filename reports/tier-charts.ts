@@ -281,3 +281,74 @@ export function referralsChart(m: RunMetrics, lang: Lang = "en"): TopLevelSpec {
     ],
   } as TopLevelSpec;
 }
+
+/**
+ * Who refers to whom: upward hops and downward moves of the year as two from × to matrices,
+ * each cell shaded by its count and labelled with it (empty cells left blank).
+ */
+export function referralFlowsChart(m: RunMetrics, lang: Lang = "en"): TopLevelSpec {
+  const s = m.summary;
+  const values = (["upward", "downward"] as const).flatMap((direction) =>
+    TIERS.flatMap((from) =>
+      TIERS.map((to) => {
+        const count = s.referralFlows[direction][from][to];
+        return {
+          direction: t(lang, direction === "upward" ? "referral.flow.upward" : "referral.flow.downwardMoves"),
+          from: tierLabel(lang, from),
+          to: tierLabel(lang, to),
+          count,
+          label: count > 0 ? formatCount(count) : "",
+        };
+      }),
+    ),
+  );
+  const tiers = TIERS.map((tier) => tierLabel(lang, tier));
+  const encoding = {
+    x: {
+      field: "to",
+      type: "nominal",
+      title: t(lang, "referral.flow.to"),
+      sort: tiers,
+      axis: { labelAngle: -30 },
+    },
+    y: { field: "from", type: "nominal", title: t(lang, "referral.flow.from"), sort: tiers },
+  };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: t(lang, "chart.referralFlows.title", { year: s.label }),
+      subtitle: t(lang, "chart.referralFlows.subtitle", {
+        replications: replicationsNote(lang, m.replications),
+      }),
+    },
+    config: CHART_CONFIG,
+    data: { values },
+    facet: {
+      column: {
+        field: "direction",
+        type: "nominal",
+        title: null,
+        sort: [t(lang, "referral.flow.upward"), t(lang, "referral.flow.downwardMoves")],
+      },
+    },
+    spec: {
+      width: 240,
+      height: 200,
+      layer: [
+        {
+          mark: { type: "rect" },
+          encoding: {
+            ...encoding,
+            color: {
+              field: "count",
+              type: "quantitative",
+              title: null,
+              scale: { scheme: "blues", type: "sqrt" },
+            },
+          },
+        },
+        { mark: { type: "text", fontSize: 10 }, encoding: { ...encoding, text: { field: "label" } } },
+      ],
+    },
+  } as TopLevelSpec;
+}

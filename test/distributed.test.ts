@@ -79,7 +79,7 @@ function startWorker(queue: string) {
 
 beforeAll(async () => {
   redis = await startRedis();
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   for (const w of workers) w.kill("SIGKILL");

@@ -71,6 +71,7 @@ describe("the charts of every section", () => {
       "contract-coverage": "contracts",
       "contract-coverage-by-year": "contracts",
       referrals: "referrals",
+      "referral-flows": "referrals",
       "referrals-by-year": "referrals",
     });
   });

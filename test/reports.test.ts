@@ -35,6 +35,7 @@ const ALL_CHART_NAMES = [
   "contract-coverage",
   "contract-coverage-by-year",
   "referrals",
+  "referral-flows",
   "referrals-by-year",
 ];
 

@@ -1173,6 +1173,7 @@ export class CarePathway implements PartitionModel {
       if (inAlliance(w.alliances, alliance, next)) this.count(C.REFERRALS_INTO_ALLIANCE, t);
     }
     ep.facility[e] = next;
+    this.count(C.UPWARD_FLOWS + tier * TIER_COUNT + w.facilities.tier[next], t);
     // A county hospital's referral out of the county (to the city or beyond; 县级医院转诊率).
     if (countyHospital && w.facilities.tier[next] > COUNTY) this.count(C.COUNTY_HOSPITAL_REFERRALS_OUT, t);
     const delay = w.kinds.emergency[ep.kind[e]] ? 0 : exponential(u[3], delayDays);
@@ -1297,8 +1298,10 @@ export class CarePathway implements PartitionModel {
     const toRehab = w.facilities.type[target] === REHAB_NURSING;
     const stayMean = w.kinds.rehabStayDays[kind];
     const local = target - this.firstFacility;
+    const flow = C.DOWNWARD_FLOWS + w.facilities.tier[ep.facility[e]] * TIER_COUNT + tier;
     if (stayMean <= 0 || local < 0 || local >= this.localCount) {
       this.count(C.DOWNWARD_REFERRALS, t);
+      this.count(flow, t);
       if (toRehab) this.count(C.DOWNWARD_TO_REHAB, t);
       ep.facility[e] = target;
       return false;
@@ -1310,6 +1313,7 @@ export class CarePathway implements PartitionModel {
       return false;
     }
     this.count(C.DOWNWARD_REFERRALS, t);
+    this.count(flow, t);
     if (toRehab) this.count(C.DOWNWARD_TO_REHAB, t);
     this.count(C.STEP_DOWN_STAYS, start);
     ep.facility[e] = target;

@@ -100,7 +100,11 @@ export const COUNTY_RESIDENT_GRASSROOTS_VISITS = EMERGENCIES_NEAREST + 1;
 export const FAMILY_BED_ADMISSIONS = COUNTY_RESIDENT_GRASSROOTS_VISITS + 1;
 /** Downward referrals that went to a rehabilitation and nursing facility. */
 export const DOWNWARD_TO_REHAB = FAMILY_BED_ADMISSIONS + 1;
-export const COUNTER_COUNT = DOWNWARD_TO_REHAB + 1;
+/** Referral hops by (from tier, to tier): upward, + from × TIER_COUNT + to. */
+export const UPWARD_FLOWS = DOWNWARD_TO_REHAB + 1;
+/** Downward referrals by (from tier, to tier), + from × TIER_COUNT + to. */
+export const DOWNWARD_FLOWS = UPWARD_FLOWS + TIER_COUNT * TIER_COUNT;
+export const COUNTER_COUNT = DOWNWARD_FLOWS + TIER_COUNT * TIER_COUNT;
 
 /** Episode outcomes: every episode ends in exactly one (or is still open when the run stops). */
 export const OUTCOME_NAMES = ["treatedOutpatient", "treatedInpatient", "optedOut"] as const;

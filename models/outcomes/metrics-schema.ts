@@ -96,6 +96,11 @@ export interface YearSummary {
   upwardReferralPatients: number;
   /** Downward referrals that happened (patient moved to the grassroots after a stay). */
   downwardReferrals: number;
+  /**
+   * Referrals between tiers in the year, `upward[from][to]` (hops, summing to upwardReferrals)
+   * and `downward[from][to]` (patients moved down, summing to downwardReferrals).
+   */
+  referralFlows: { upward: Record<Tier, ByTier>; downward: Record<Tier, ByTier> };
   admissionsPer100: number;
   meanOutpatientWaitDaysByTier: ByTier;
   /** Share of the summary year's first contacts at each tier, or not seeking care, per episode kind. */

@@ -98,6 +98,10 @@ function summarizer(
     const m = <K extends keyof (typeof rates)[0]>(k: K) =>
       rates.reduce((s, r) => s + (r[k] as number), 0) / R;
     const sumRange = (c: number) => mean((r) => total(r.counters, c, from, to));
+    const flows = (base: number) =>
+      Object.fromEntries(
+        TIER_NAMES.map((name, f) => [name, byTier((t) => sumRange(base + f * TIER_NAMES.length + t))]),
+      ) as YearSummary["referralFlows"]["upward"];
 
     const visitsAt = (t: number) => rates.reduce((s, r) => s + r.visits[t], 0) / R;
     const visitsByTier = byTier(visitsAt);
@@ -160,6 +164,10 @@ function summarizer(
       upwardReferrals: sumRange(C.UPWARD_REFERRALS),
       upwardReferralPatients: sumRange(C.UPWARD_REFERRED_EPISODES),
       downwardReferrals: sumRange(C.DOWNWARD_REFERRALS),
+      referralFlows: {
+        upward: flows(C.UPWARD_FLOWS),
+        downward: flows(C.DOWNWARD_FLOWS),
+      },
       admissionsPer100: m("admissionsPer100"),
       meanOutpatientWaitDaysByTier: byTier((t) => ratio(sumRange(C.OUTPATIENT_WAIT_DAYS + t), visitsAt(t))),
       firstContactByKind,

@@ -38,18 +38,26 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-  for (let attempt = 0; ; attempt++) {
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}) on port ${port}`))),
+  );
+  exited.catch(() => {});
+  // A fresh client per attempt: the server may take a while to listen on a loaded machine.
+  const started = Date.now();
+  for (;;) {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on("error", () => {});
     try {
-      await client.connect();
-      await client.ping();
+      await Promise.race([client.connect().then(() => client.ping()), exited]);
+      client.disconnect();
       break;
     } catch (error) {
-      if (attempt > 50) throw new Error(`redis-server did not start on port ${port}: ${String(error)}`);
-      await new Promise((r) => setTimeout(r, 100));
+      client.disconnect();
+      if (Date.now() - started > 30_000)
+        throw new Error(`redis-server did not start on port ${port}: ${String(error)}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
-  client.disconnect();
   return {
     url,
     async stop() {

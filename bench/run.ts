@@ -41,6 +41,21 @@ const CASES: Case[] = [
   simulationCase(1_000_000, cores, false),
   simulationCase(1_000_000, 1, false, "-1thread"),
   simulationCase(10_000_000, cores, false),
+  {
+    // A national-size population (1.4 billion) as a 1% sample: 14 million residents.
+    name: "national-1pct-14m",
+    args: [
+      "--scenario",
+      "bench/national-1pct.yaml",
+      "--population",
+      "14000000",
+      "--years",
+      "1",
+      "--threads",
+      String(cores),
+    ],
+    quick: false,
+  },
   ...[1e3, 1e4, 1e5, 1e6, 1e7].flatMap((pending) =>
     (["heap", "fel"] as const).map((structure) => ({
       name: `hold-${structure}-${count(pending)}`,

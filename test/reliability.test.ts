@@ -159,13 +159,14 @@ describe("the first failed replication cancels the others", () => {
 
 describe("the first failed replication stops the run's own pool", () => {
   it("4 replications on 2 threads, replication 0 failing on day 5: the run fails sooner than one healthy replication runs", async () => {
-    const scenario = smallScenario({ population: 20_000 });
+    // Large enough that simulating a replication, not starting the pool, dominates a run's time.
+    const scenario = smallScenario({ population: 80_000 });
     const t0 = performance.now();
     await runScenario(scenario, { threads: 2 });
     const healthyMs = performance.now() - t0;
     const t1 = performance.now();
     const error = await failureOf(
-      runScenario(smallScenario({ population: 20_000, replications: 4 }), {
+      runScenario(smallScenario({ population: 80_000, replications: 4 }), {
         threads: 2,
         injectFault: { partition: 3, day: 5, kind: "throw", replication: 0 },
       }),

@@ -166,11 +166,34 @@ export function regionPopulation(scenario: Scenario): number {
   return scenario.geography.population;
 }
 
-export function buildWorld(scenario: Scenario): World {
+/**
+ * The parts of a world built from the scenario's policy and episodes alone (cheap): what a sweep
+ * rebuilds when it reuses the geography, facilities and catchment of another run's world.
+ */
+export function policyTables(
+  scenario: Scenario,
+): Pick<
+  World,
+  "scenario" | "kinds" | "insurance" | "countyInsurance" | "populationTables" | "waitSmoothing"
+> {
   const kindsForInsurance = {
     ids: scenario.episodes.kinds.map((k) => k.id),
     usualSource: scenario.episodes.kinds.map((k) => (k.usualSource ? 1 : 0)),
   };
+  return {
+    scenario,
+    kinds: kindTables(scenario.episodes.kinds),
+    insurance: insuranceTables(scenario.insurance, kindsForInsurance),
+    countyInsurance:
+      Object.keys(scenario.insurance.counties).length === 0
+        ? undefined
+        : insuranceTables(countyRules(scenario.insurance), kindsForInsurance),
+    populationTables: populationTables(scenario.population),
+    waitSmoothing: 1 - 2 ** (-1 / scenario.choice.waitMemoryDays),
+  };
+}
+
+export function buildWorld(scenario: Scenario): World {
   const population = scenario.run.population;
   const region = regionPopulation(scenario);
   const scale = region / population;
@@ -179,22 +202,14 @@ export function buildWorld(scenario: Scenario): World {
   const catchment = buildCatchment(facilities, rows, geography, scenario.geography.travel);
   const alliances = applyAlliances(scenario.alliances, geography, facilities);
   return {
-    scenario,
+    ...policyTables(scenario),
     population,
     geography,
     facilities,
     catchment,
     alliances,
-    kinds: kindTables(scenario.episodes.kinds),
-    insurance: insuranceTables(scenario.insurance, kindsForInsurance),
-    countyInsurance:
-      Object.keys(scenario.insurance.counties).length === 0
-        ? undefined
-        : insuranceTables(countyRules(scenario.insurance), kindsForInsurance),
-    populationTables: populationTables(scenario.population),
     regionPopulation: region,
     scale,
-    waitSmoothing: 1 - 2 ** (-1 / scenario.choice.waitMemoryDays),
   };
 }
 

@@ -16,7 +16,7 @@ import type { Piscina } from "piscina";
 import { metricValue } from "../../models/outcomes/calibration-checks.ts";
 import { meanInterval, studentTQuantile } from "../../models/outcomes/intervals.ts";
 import type { RunMetrics } from "../../models/outcomes/metrics-schema.ts";
-import { scoreTarget, TARGET_CATALOGUE } from "../../models/outcomes/targets.ts";
+import { scoreTarget, TARGET_CATALOGUE, type TargetDefinition } from "../../models/outcomes/targets.ts";
 import { type Scenario, ScenarioSchema } from "../../models/scenario.ts";
 import { createPool } from "../pipeline/parallel.ts";
 import { runScenario } from "../run.ts";
@@ -173,13 +173,8 @@ export interface MetricComparison {
   versusFirst: { paired: DiffInterval | null; unpaired: DiffInterval }[];
 }
 
-export interface TargetComparison {
-  id: string;
-  description: string;
-  source: string;
-  metric: string;
-  comparator: ">=" | "<=";
-  target: number;
+/** A target of the catalogue scored in every run, in input order. */
+export interface TargetComparison extends Omit<TargetDefinition, "tolerance"> {
   values: number[];
   met: boolean[];
 }

@@ -19,10 +19,8 @@
  * test/sweep-world.test.ts checks that a rebased world equals a freshly built one and that every
  * field of World is listed here as reused or rebuilt.
  */
-import { countyRules, insuranceTables } from "../../models/policy/insurance.ts";
-import { populationTables } from "../../models/population/population.ts";
 import type { Scenario } from "../../models/scenario.ts";
-import { buildWorld, kindTables, type World } from "../../models/world.ts";
+import { buildWorld, policyTables, type World } from "../../models/world.ts";
 
 /** Fields of World taken over from the world being reused. */
 export const REUSED_WORLD_FIELDS = [
@@ -57,22 +55,7 @@ export function worldKey(scenario: Scenario): string {
 
 /** `world`'s heavy parts with everything else built from `scenario` (whose worldKey must match). */
 export function rebaseWorld(world: World, scenario: Scenario): World {
-  const kinds = scenario.episodes.kinds;
-  const kindsForInsurance = {
-    ids: kinds.map((k) => k.id),
-    usualSource: kinds.map((k) => (k.usualSource ? 1 : 0)),
-  };
-  const rebuilt: Pick<World, (typeof REBUILT_WORLD_FIELDS)[number]> = {
-    scenario,
-    kinds: kindTables(kinds),
-    insurance: insuranceTables(scenario.insurance, kindsForInsurance),
-    countyInsurance:
-      Object.keys(scenario.insurance.counties).length === 0
-        ? undefined
-        : insuranceTables(countyRules(scenario.insurance), kindsForInsurance),
-    populationTables: populationTables(scenario.population),
-    waitSmoothing: 1 - 2 ** (-1 / scenario.choice.waitMemoryDays),
-  };
+  const rebuilt: Pick<World, (typeof REBUILT_WORLD_FIELDS)[number]> = policyTables(scenario);
   const reused = Object.fromEntries(REUSED_WORLD_FIELDS.map((f) => [f, world[f]])) as Pick<
     World,
     (typeof REUSED_WORLD_FIELDS)[number]

@@ -5,6 +5,7 @@
  *   npx tsx bench/case.ts --population 1000000 --years 1 --threads 2     # the simulation
  *   npx tsx bench/case.ts --engine fel --pending 1000000                  # the engine's hold benchmark
  *   npx tsx bench/case.ts --sweep-runs 100 --population 50000 --years 2 --threads 2   # sweep throughput
+ *   npx tsx bench/case.ts --kernel --population 1000000 --years 1        # the yardstick kernel
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { FutureEventList } from "../sim/engine/future-event-list.ts";
 import { sweep } from "../sim/experiments/sweep.ts";
 import { runScenario } from "../sim/run.ts";
 import { loadScenario } from "../sim/scenario/loader.ts";
+import { runKernel } from "./kernel.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -244,10 +246,30 @@ async function main(): Promise<void> {
       pending: { type: "string" },
       holds: { type: "string" },
       "sweep-runs": { type: "string" },
+      kernel: { type: "boolean", default: false },
     },
   });
   let result: SimulationResult | EngineResult | SweepBenchResult;
-  if (values["sweep-runs"] !== undefined) {
+  if (values.kernel) {
+    // The yardstick (bench/kernel.ts), in the simulation table's shape: one thread, no state kept.
+    const k = runKernel(wholeNumber("population", values.population), wholeNumber("years", values.years, 1));
+    result = {
+      kind: "simulation",
+      scenario: "kernel (yardstick)",
+      residents: k.residents,
+      years: k.years,
+      threads: 1,
+      replications: 1,
+      visits: k.visits,
+      events: k.events,
+      wallSeconds: k.wallSeconds,
+      runSeconds: k.wallSeconds,
+      eventsPerSecond: k.eventsPerSecond,
+      peakRssMB: k.peakRssMB,
+      stateBytes: 0,
+      stateBytesPerResident: 0,
+    };
+  } else if (values["sweep-runs"] !== undefined) {
     result = await sweepCase(
       values.scenario,
       wholeNumber("sweep-runs", values["sweep-runs"]),

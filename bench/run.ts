@@ -40,6 +40,12 @@ const CASES: Case[] = [
   simulationCase(100_000, cores, true),
   simulationCase(1_000_000, cores, false),
   simulationCase(1_000_000, 1, false, "-1thread"),
+  {
+    // The yardstick: a plain typed-array kernel of the same shape (bench/kernel.ts), 1 thread.
+    name: "kernel-1m",
+    args: ["--kernel", "--population", "1000000", "--years", "1"],
+    quick: false,
+  },
   simulationCase(10_000_000, cores, false),
   {
     // A national-size population (1.4 billion) as a 1% sample: 14 million residents.
@@ -224,6 +230,18 @@ function speedup(results: Map<string, Result>): string | undefined {
   );
 }
 
+/** The full model's 1-million case against the yardstick kernel's, when both have run. */
+function againstKernel(results: Map<string, Result>): string | undefined {
+  const model = results.get(SPEEDUP.parallel);
+  const kernel = results.get("kernel-1m");
+  if (!model || !kernel || !isSimulation(model) || !isSimulation(kernel)) return undefined;
+  return (
+    `full model on ${model.threads} threads ÷ yardstick kernel on 1, ${whole(model.residents)} residents: ` +
+    `${fixed(model.wallSeconds / kernel.wallSeconds, 2)}× wall (${fixed(model.wallSeconds, 2)} s against ` +
+    `${fixed(kernel.wallSeconds, 2)} s; ${whole(model.events)} against ${whole(kernel.events)} events)`
+  );
+}
+
 function writeJson(results: Map<string, Result>): string {
   const dir = join(here, "results");
   const file = join(dir, "latest.json");
@@ -251,6 +269,7 @@ function writeJson(results: Map<string, Result>): string {
     },
     updatedAt: new Date().toISOString(),
     speedup: speedup(new Map(Object.entries(cases))) ?? null,
+    againstKernel: againstKernel(new Map(Object.entries(cases))) ?? null,
     cases,
   };
   mkdirSync(dir, { recursive: true });
@@ -315,6 +334,10 @@ async function main(): Promise<number> {
       else if (isSweep(r)) process.stdout.write(`${textRow(SWEEP_COLUMNS, r)}\n`);
       if (c.name === SPEEDUP.parallel || c.name === SPEEDUP.serial) {
         const line = speedup(results);
+        if (line) process.stdout.write(`${line}\n`);
+      }
+      if (c.name === SPEEDUP.parallel || c.name === "kernel-1m") {
+        const line = againstKernel(results);
         if (line) process.stdout.write(`${line}\n`);
       }
     } catch (error) {

@@ -16,6 +16,7 @@ import {
 import { escapeHtml, scopeSvgIds } from "./html-report.ts";
 import { LABELS, type Lang } from "./labels.ts";
 import { formatDecimal } from "./number-format.ts";
+import { type CsvValue, toCsv } from "./report-table.ts";
 import { displayWidth, terminalSafe } from "./scorecard.ts";
 
 /** The metrics the table leads with: the headline figures, then those the targets score. */
@@ -145,16 +146,9 @@ export function formatComparison(c: Comparison, lang: Lang = "en"): string {
   return lines.join("\n");
 }
 
-const csvCell = (v: string | number | boolean | null) => {
-  const text = v === null ? "" : String(v);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-const csv = (rows: (string | number | boolean | null)[][]) =>
-  `${rows.map((r) => r.map(csvCell).join(",")).join("\n")}\n`;
-
 /** Every metric of every run, one row per metric and scenario after the first, full precision. */
 export function comparisonCsv(c: Comparison): string {
-  const rows: (string | number | boolean | null)[][] = [
+  const rows: CsvValue[][] = [
     [
       "metric",
       "reference",
@@ -183,11 +177,11 @@ export function comparisonCsv(c: Comparison): string {
         v.unpaired.upper,
       ]);
     });
-  return csv(rows);
+  return toCsv(rows);
 }
 
 export function targetsCsv(c: Comparison): string {
-  return csv([
+  return toCsv([
     ["target", "metric", "comparator", "target_value", "scenario", "value", "met"],
     ...c.targets.flatMap((t) =>
       t.values.map((v, i) => [t.id, t.metric, t.comparator, t.target, c.inputs[i].label, v, t.met[i]]),

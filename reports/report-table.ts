@@ -109,7 +109,9 @@ export function tableHtml(table: ReportTable): string {
 export function csvField(value: CsvValue): string {
   if (value === null) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value === 0 ? 0 : value) : "";
-  const text = String(value);
+  // Text from scenario files that a spreadsheet would run as a formula (=, +, -, @, or a tab or
+  // carriage return before one) is written with a leading apostrophe, as OWASP advises for CSV.
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

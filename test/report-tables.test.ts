@@ -46,6 +46,16 @@ describe("CSV fields (RFC 4180)", () => {
     expect(csvField("县域内就诊率")).toBe("县域内就诊率");
   });
 
+  it("defuses text a spreadsheet would run as a formula, never a number", () => {
+    expect(csvField('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvField("+1")).toBe("'+1");
+    expect(csvField("-2")).toBe("'-2");
+    expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvField("\t=1")).toBe("'\t=1");
+    expect(csvField(-2)).toBe("-2");
+    expect(csvField("a-b")).toBe("a-b");
+  });
+
   it("writes numbers at full precision, never formatted, and nothing for missing values", () => {
     expect(csvField(0.6079104947425304)).toBe("0.6079104947425304");
     expect(csvField(1234567.5)).toBe("1234567.5");

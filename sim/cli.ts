@@ -14,7 +14,16 @@ import { writeRunOutputs } from "../reports/write-report.ts";
 import { DEFAULT_QUEUE } from "./backends/bullmq.ts";
 import { BACKENDS, checkBackendChoice, openBackend } from "./backends/open.ts";
 import { compareCommand } from "./commands/compare.ts";
-import { collect, langOption, positiveInt, runSets, wholeNumber } from "./commands/options.ts";
+import {
+  langOption,
+  populationOption,
+  positiveInt,
+  runSets,
+  setOption,
+  threadsOption,
+  wholeNumber,
+  yearsOption,
+} from "./commands/options.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { calibrate, formatCalibration, formatFit, validateFit } from "./experiments/calibrate.ts";
@@ -61,24 +70,15 @@ program
   .argument("<scenario>", "scenario YAML file")
   .option("--out <dir>", "output directory (default: out/<scenario name>)")
   .option("--seed <n>", "seed of all random streams (= --set run.seed=N)", wholeNumber)
-  .option(
-    "--threads <n>",
-    `worker threads (default: cores, here ${defaultThreads()})`,
-    positiveInt("--threads"),
-  )
+  .addOption(threadsOption())
   .option(
     "--replications <n>",
     "independent replications (= --set run.replications=N)",
     positiveInt("--replications"),
   )
-  .option("--population <n>", "residents simulated (= --set run.population=N)", positiveInt("--population"))
-  .option("--years <n>", "simulated years (= --set run.years=N)", positiveInt("--years"))
-  .option(
-    "--set <path=value>",
-    "override a scenario field by its dotted path (repeatable)",
-    collect,
-    [] as string[],
-  )
+  .addOption(populationOption())
+  .addOption(yearsOption())
+  .addOption(setOption())
   .option("--quiet", "print nothing but errors")
   .option("--json", "print the metrics as JSON on stdout instead of the scorecard")
   .addOption(langOption())
@@ -137,12 +137,7 @@ program
   .command("validate")
   .description("Check a scenario file: exit 0 when valid, 2 with one message per problem when not.")
   .argument("<scenario>", "scenario YAML file")
-  .option(
-    "--set <path=value>",
-    "override a scenario field by its dotted path (repeatable)",
-    collect,
-    [] as string[],
-  )
+  .addOption(setOption())
   .option("--json", "print the merged, validated scenario as JSON on stdout")
   .addHelpText(
     "after",
@@ -174,19 +169,10 @@ program
   .option("--particles <n>", "ABC-SMC: accepted particles per generation", positiveInt("--particles"))
   .option("--out <dir>", "output directory", "out/calibration")
   .option("--resume", "continue an interrupted calibration from --out")
-  .option(
-    "--threads <n>",
-    `worker threads (default: cores, here ${defaultThreads()})`,
-    positiveInt("--threads"),
-  )
-  .option("--population <n>", "residents simulated (= --set run.population=N)", positiveInt("--population"))
-  .option("--years <n>", "simulated years (= --set run.years=N)", positiveInt("--years"))
-  .option(
-    "--set <path=value>",
-    "override a scenario field by its dotted path (repeatable)",
-    collect,
-    [] as string[],
-  )
+  .addOption(threadsOption())
+  .addOption(populationOption())
+  .addOption(yearsOption())
+  .addOption(setOption())
   .option("--quiet", "print nothing but errors")
   .option("--json", "print calibration.json's record on stdout instead of the summary")
   .addOption(
@@ -250,17 +236,8 @@ program
   .requiredOption("--targets <file>", "targets YAML file (its scenario and parameters are ignored)")
   .option("--replicates <n>", "seeds", positiveInt("--replicates"), 2)
   .option("--out <dir>", "output directory", "out/validate-fit")
-  .option(
-    "--threads <n>",
-    `worker threads (default: cores, here ${defaultThreads()})`,
-    positiveInt("--threads"),
-  )
-  .option(
-    "--set <path=value>",
-    "override a scenario field by its dotted path (repeatable)",
-    collect,
-    [] as string[],
-  )
+  .addOption(threadsOption())
+  .addOption(setOption())
   .option("--json", "print the fit as JSON on stdout")
   .addHelpText(
     "after",

@@ -20,7 +20,16 @@ import { buildManifest, scenarioHash, writeManifest } from "../experiments/manif
 import { checkOutDir, defaultOutDir, replaceDirAtomically } from "../output-dir.ts";
 import { defaultThreads } from "../pipeline/parallel.ts";
 import { createProgress, shouldShowProgress } from "../progress.ts";
-import { collect, langOption, positiveInt, runSets, wholeNumber } from "./options.ts";
+import {
+  langOption,
+  populationOption,
+  positiveInt,
+  runSets,
+  setOption,
+  threadsOption,
+  wholeNumber,
+  yearsOption,
+} from "./options.ts";
 
 /** Replications a comparison runs unless told otherwise: enough for a paired interval. */
 export const DEFAULT_COMPARE_REPLICATIONS = 5;
@@ -116,14 +125,10 @@ export function compareCommand() {
       `replications of each scenario (default ${DEFAULT_COMPARE_REPLICATIONS}; the difference interval needs 2 or more)`,
       positiveInt("--replications"),
     )
-    .option("--population <n>", "residents simulated (= --set run.population=N)", positiveInt("--population"))
-    .option("--years <n>", "simulated years (= --set run.years=N)", positiveInt("--years"))
-    .option("--set <path=value>", "override a field in every scenario (repeatable)", collect, [] as string[])
-    .option(
-      "--threads <n>",
-      `worker threads (default: cores, here ${defaultThreads()})`,
-      positiveInt("--threads"),
-    )
+    .addOption(populationOption())
+    .addOption(yearsOption())
+    .addOption(setOption("override a field in every scenario (repeatable)"))
+    .addOption(threadsOption())
     .option("--no-tornado", "skip the one-field-at-a-time runs behind the tornado chart")
     .option("--tornado-metric <path>", "the metric the tornado ranks fields by", "grassrootsShare")
     .option(

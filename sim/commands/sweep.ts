@@ -9,7 +9,16 @@ import { DEFAULT_LEVELS, DEFAULT_SWEEP_METRICS, DEFAULT_TRAJECTORIES } from "../
 import { defaultThreads } from "../pipeline/parallel.ts";
 import { createProgress, shouldShowProgress } from "../progress.ts";
 import { ScenarioError } from "../scenario/loader.ts";
-import { collect, positiveInt, runSets, wholeNumber } from "./options.ts";
+import {
+  collect,
+  populationOption,
+  positiveInt,
+  runSets,
+  setOption,
+  threadsOption,
+  wholeNumber,
+  yearsOption,
+} from "./options.ts";
 
 const metricList = (value: string): string[] => {
   const metrics = value.split(",").map((m) => m.trim());
@@ -72,20 +81,11 @@ export function sweepCommand() {
       "replications of every run (= --set run.replications=N); ≥ 2 adds mean, lower, upper",
       positiveInt("--replications"),
     )
-    .option("--population <n>", "residents simulated (= --set run.population=N)", positiveInt("--population"))
-    .option("--years <n>", "simulated years (= --set run.years=N)", positiveInt("--years"))
+    .addOption(populationOption())
+    .addOption(yearsOption())
     .option("--seed <n>", "the seed of every run (= --set run.seed=N); also draws the design", wholeNumber)
-    .option(
-      "--set <path=value>",
-      "override a scenario field for every run, by its dotted path (repeatable)",
-      collect,
-      [] as string[],
-    )
-    .option(
-      "--threads <n>",
-      `worker threads: runs side by side (default: cores, here ${defaultThreads()})`,
-      positiveInt("--threads"),
-    )
+    .addOption(setOption("override a scenario field for every run, by its dotted path (repeatable)"))
+    .addOption(threadsOption(`worker threads: runs side by side (default: cores, here ${defaultThreads()})`))
     .option("--out <dir>", "output directory (default: out/sweep-<scenario name>)")
     .option(
       "--backend <name>",

@@ -85,6 +85,12 @@ const DISCHARGE = 3;
 const CONDITION_MASKS = 32;
 const OPT_OUT = -2;
 const NO_EXCLUSION = -1;
+/** Word 1 of the packed resident record: the onset-table row in the low bits, a contract held at bit 15. */
+const ROW_MASK = 0x7fff;
+const HOLDER = 0x8000;
+/** Word 2: the home village in the low 24 bits, this year's managed follow-ups (saturating) above. */
+const VILLAGE_MASK = 0xffffff;
+const MANAGED_SHIFT = 24;
 
 /**
  * The care pathway of one area (a county or urban district): residents fall ill, choose where
@@ -124,9 +130,12 @@ export class CarePathway implements PartitionModel {
    * What onsets and choices read of a resident, packed in 16 bytes so that it costs one cache
    * line instead of six (measured: the columns' cache misses were most of an onset's time):
    *   [4r]     the episode serial (the counter that addresses the resident's next onset draws);
-   *   [4r + 1] the row of the onset table (sex, age, conditions) | insurance scheme << 16,
-   *            refreshed at each year's turn;
-   *   [4r + 2] the home village (index among the partition's villages);
+   *   [4r + 1] the row of the onset table (sex, age, conditions) | contract held << 15
+   *            | insurance scheme << 16, refreshed at each year's turn (the contract bit after
+   *            each enrolment: the contract book stays the record, this is its copy where the
+   *            choice reads it, saving a cache miss per choice);
+   *   [4r + 2] the home village (index among the partition's villages)
+   *            | this year's grassroots hypertension or diabetes follow-ups (saturating) << 24;
    *   [4r + 3] the usual facility (offset + 1 in the home village's choice set, 0: none yet)
    *            | open episodes holding a key group (pregnancy) << 8
    *            | (insurance year + 1) of the last deductible payment, mod 255, << 16: most
@@ -167,8 +176,6 @@ export class CarePathway implements PartitionModel {
   private familyBedShare!: number;
   /** Per kind: 1 for follow-ups of hypertension or diabetes (standardized management counts them). */
   private readonly managedKind: Uint8Array;
-  /** Grassroots hypertension or diabetes follow-up visits this year, per resident (saturating). */
-  private readonly managedVisits: Uint8Array;
   /** This year's episodes seen and referred up at each tier in this area (enforced referral caps). */
   private readonly yearSeen = new Float64Array(TIER_COUNT);
   private readonly yearReferred = new Float64Array(TIER_COUNT);
@@ -207,6 +214,7 @@ export class CarePathway implements PartitionModel {
     this.hot = new Uint32Array(4 * n);
     for (let r = 0; r < n; r++) {
       this.hot[4 * r + 1] = this.rowAndScheme(r);
+      if (this.residents.home[r] > VILLAGE_MASK) throw new RangeError("too many villages in one area");
       this.hot[4 * r + 2] = this.residents.home[r];
     }
     this.choiceTables = choiceTables(world, this.rural);
@@ -216,7 +224,6 @@ export class CarePathway implements PartitionModel {
         ? 1
         : 0,
     );
-    this.managedVisits = new Uint8Array(n);
     this.contracts = new ContractBook(n);
     this.enrol(0, 0);
     this.utility = new Float64Array(world.catchment.maxEntries + 1);
@@ -238,7 +245,7 @@ export class CarePathway implements PartitionModel {
 
   /** Total onset rate of resident r (episodes per year), converted to per day. */
   private onsetTotal(r: number, K: number): number {
-    return this.onsetTable(r)[((this.hot[4 * r + 1] & 0xffff) + 1) * K - 1] / C.DAYS_PER_YEAR;
+    return this.onsetTable(r)[((this.hot[4 * r + 1] & ROW_MASK) + 1) * K - 1] / C.DAYS_PER_YEAR;
   }
 
   /**
@@ -247,12 +254,17 @@ export class CarePathway implements PartitionModel {
    * days), so the follow-up kinds' rates are divided by the factor for holders.
    */
   private onsetTable(r: number): Float64Array {
-    return this.longPrescription > 1 && this.contracts.holds[r] === 1
+    return this.longPrescription > 1 && this.holder(r)
       ? holderOnsetTable(this.world, this.longPrescription)
       : this.world.kinds.onsetCumulative;
   }
 
-  /** Word 1 of the packed record: the onset-table row | the insurance scheme << 16. */
+  /** Whether resident r holds a family-doctor contract (the packed record's copy of the book). */
+  private holder(r: number): boolean {
+    return (this.hot[4 * r + 1] & HOLDER) !== 0;
+  }
+
+  /** Word 1 of the packed record without the contract bit: the onset-table row | the insurance scheme << 16. */
   private rowAndScheme(r: number): number {
     return this.onsetRow(r) | (schemeOf(this.residents.flags[r]) << 16);
   }
@@ -291,6 +303,10 @@ export class CarePathway implements PartitionModel {
       year,
       step,
     );
+    const holds = this.contracts.holds;
+    const hot = this.hot;
+    for (let r = 0; r < holds.length; r++)
+      hot[4 * r + 1] = holds[r] === 1 ? hot[4 * r + 1] | HOLDER : hot[4 * r + 1] & ~HOLDER;
     const t = this.day;
     const left = step === 0 ? 1 : ((year + 1) * C.DAYS_PER_YEAR - t) / C.DAYS_PER_YEAR;
     const fees = params.fee.yuanPerYear * (step === 0 ? done.holders : done.signed) * left;
@@ -332,7 +348,7 @@ export class CarePathway implements PartitionModel {
           }
       }
       if (res.conditions[r] & htnDm) {
-        const managed = this.managedVisits[r] >= 4 ? 1 : 0;
+        const managed = this.hot[4 * r + 2] >>> MANAGED_SHIFT >= 4 ? 1 : 0;
         tally[C.TALLY_HTN_DM_PATIENTS]++;
         tally[C.TALLY_HTN_DM_MANAGED] += managed;
         if (urban) {
@@ -346,7 +362,7 @@ export class CarePathway implements PartitionModel {
     tally[C.TALLY_RENEWAL_ELIGIBLE] = eligible;
     tally[C.TALLY_RENEWED] = renewed;
     for (let c = C.TALLY_RESIDENTS; c <= C.TALLY_URBAN_HTN_DM_MANAGED; c++) this.count(c, t, tally[c]);
-    this.managedVisits.fill(0);
+    for (let r = 0; r < res.count; r++) this.hot[4 * r + 2] &= VILLAGE_MASK;
   }
 
   /**
@@ -405,7 +421,7 @@ export class CarePathway implements PartitionModel {
     const { deaths } = advanceYear(res, this.world, this.streams, year);
     this.count(C.DEATHS, this.day, deaths);
     for (let r = 0; r < res.count; r++) {
-      this.hot[4 * r + 1] = this.rowAndScheme(r);
+      this.hot[4 * r + 1] = this.rowAndScheme(r) | (this.hot[4 * r + 1] & HOLDER);
       if (res.age[r] === 0) {
         this.hot[4 * r + 3] &= 0xff00; // no usual facility yet, nothing paid
         this.deductibles.clear(r);
@@ -464,7 +480,7 @@ export class CarePathway implements PartitionModel {
     const hot = this.hot;
     const serial = hot[4 * r];
     const o = streams.block(id, PURPOSE_ONSET, serial, 0);
-    const onsetRow = (hot[4 * r + 1] & 0xffff) * K;
+    const onsetRow = (hot[4 * r + 1] & ROW_MASK) * K;
     const cumulative = this.onsetTable(r);
     const kind = pickCumulative(o[1], cumulative, onsetRow, K);
     const uChoice = o[2];
@@ -535,8 +551,7 @@ export class CarePathway implements PartitionModel {
     } else facility = this.choose(e, -1, NO_EXCLUSION, uChoice, true);
     const slot = facility === OPT_OUT ? C.OPT_OUT_SLOT : (this.world.facilities.tier[facility] as number);
     this.count(C.FIRST_CONTACT + kind * C.FIRST_CONTACT_SLOTS + slot, t);
-    const holder = this.contracts.holds[r] === 1;
-    if (holder) this.count(C.FIRST_CONTACT_HOLDERS + slot, t);
+    if (this.holder(r)) this.count(C.FIRST_CONTACT_HOLDERS + slot, t);
     if (facility === OPT_OUT) {
       this.count(C.ENDED_OPT_OUT, t);
       this.release(e, t);
@@ -557,10 +572,10 @@ export class CarePathway implements PartitionModel {
 
   /** Choice-set entries of resident r: [first, end) into the catchment arrays. */
   private entries(r: number): number {
-    return this.world.catchment.first[this.villageOffset + this.hot[4 * r + 2]];
+    return this.world.catchment.first[this.villageOffset + (this.hot[4 * r + 2] & VILLAGE_MASK)];
   }
   private entriesEnd(r: number): number {
-    return this.world.catchment.first[this.villageOffset + this.hot[4 * r + 2] + 1];
+    return this.world.catchment.first[this.villageOffset + (this.hot[4 * r + 2] & VILLAGE_MASK) + 1];
   }
 
   /** Offset of facility f in resident r's choice set (the last entry if it is not there). */
@@ -654,7 +669,7 @@ export class CarePathway implements PartitionModel {
     // A contract holder favours the team's facilities (the nearest of the village and township
     // tiers: entries run by tier, then travel time); under 1+1+1 the nearest county and tertiary
     // hospitals are the holder's own, open to a first contact and reimbursed as referred.
-    const holder = this.contracts.holds[r] === 1;
+    const holder = this.holder(r);
     const bonus = holder ? this.contractBonus : 0;
     const ownHospitals = holder && this.oneOneOne;
     let seenTiers = 0;
@@ -795,7 +810,7 @@ export class CarePathway implements PartitionModel {
       this.reservedShare > 0 &&
       (flags & REFERRED) !== 0 &&
       (tier === COUNTY || tier === TERTIARY) &&
-      this.contracts.holds[ep.resident[e]] === 1;
+      this.holder(ep.resident[e]);
     if (local >= 0 && local < this.localCount) {
       let start = t;
       if (!emergency) {
@@ -867,7 +882,7 @@ export class CarePathway implements PartitionModel {
       tier === TOWNSHIP &&
       s.payment.grassroots === "capitation" &&
       w.kinds.usualSource[ep.kind[e]] &&
-      this.contracts.holds[ep.resident[e]] === 1
+      this.holder(ep.resident[e])
     )
       p = Math.max(p, s.payment.capitationRetention);
     if (p <= 0) return false;
@@ -889,7 +904,7 @@ export class CarePathway implements PartitionModel {
     const r = ep.resident[e];
     const group = ep.group[e];
     if (
-      this.contracts.holds[r] !== 1 ||
+      !this.holder(r) ||
       (group !== CHRONIC_GROUP && group !== RESPIRATORY_GROUP && group !== REHABILITATION)
     )
       return false;
@@ -945,7 +960,7 @@ export class CarePathway implements PartitionModel {
     this.chargeVisit(e, f, tier, start);
     if (tier <= TOWNSHIP && this.managedKind[ep.kind[e]]) {
       const r = ep.resident[e];
-      if (this.managedVisits[r] < 255) this.managedVisits[r]++;
+      if (this.hot[4 * r + 2] >>> MANAGED_SHIFT < 255) this.hot[4 * r + 2] += 1 << MANAGED_SHIFT;
     }
     if (this.rural) {
       this.count(C.COUNTY_RESIDENT_VISITS, start);
@@ -1004,7 +1019,7 @@ export class CarePathway implements PartitionModel {
     )
       return true;
     const r = ep.resident[e];
-    if (!this.oneOneOne || this.contracts.holds[r] !== 1) return false;
+    if (!this.oneOneOne || !this.holder(r)) return false;
     const f = ep.facility[e];
     const tier = this.world.facilities.tier[f];
     return (tier === COUNTY || tier === TERTIARY) && this.nearestOfTier(r, tier) === f;
@@ -1373,7 +1388,6 @@ export class CarePathway implements PartitionModel {
       this.deductibles.byteLength +
       (this.benefits?.byteLength ?? 0) +
       this.contracts.byteLength +
-      this.managedVisits.byteLength +
       this.fel.byteLength +
       this.episodes.byteLength
     );

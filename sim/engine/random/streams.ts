@@ -1,5 +1,6 @@
 import seedrandom from "seedrandom";
 import { philox4x32 } from "./philox.ts";
+import { createWasmPhilox, type WasmPhilox } from "./philox-wasm.ts";
 
 /**
  * Random streams keyed by what they decide. A draw is addressed by
@@ -14,18 +15,33 @@ import { philox4x32 } from "./philox.ts";
 export class RandomStreams {
   readonly key0: number;
   readonly key1: number;
-  private readonly bits = new Uint32Array(4);
+  /** Which Philox computes the blocks: WebAssembly where available, else the pure-JS reference. */
+  readonly engine: "wasm" | "js";
   /** The last block's uniforms; overwritten by the next call to `block`. */
-  readonly u = new Float64Array(4);
+  readonly u: Float64Array;
+  private readonly bits = new Uint32Array(4);
+  // The instance's own function (not a shared one), so that `u` belongs to this object alone.
+  private readonly wasmBlock: WasmPhilox["block"] | undefined;
 
-  constructor(seed: number | string, replication: number) {
+  /** `options.wasm: false` forces the pure-JS path (the two give identical draws). */
+  constructor(seed: number | string, replication: number, options: { wasm?: boolean } = {}) {
     const derive = seedrandom(`tiersim:${seed}:replication:${replication}`);
     this.key0 = derive.int32() >>> 0;
     this.key1 = derive.int32() >>> 0;
+    const wasm = options.wasm === false ? undefined : createWasmPhilox();
+    this.engine = wasm ? "wasm" : "js";
+    this.wasmBlock = wasm?.block;
+    // With wasm, `u` is a view on the instance's memory, which the wasm function writes directly.
+    this.u = wasm ? wasm.uniforms : new Float64Array(4);
   }
 
   /** Fills and returns `this.u` with the four uniforms of block (agent, purpose, counter, step). */
   block(agent: number, purpose: number, counter: number, step: number): Float64Array {
+    const wasmBlock = this.wasmBlock;
+    if (wasmBlock !== undefined) {
+      wasmBlock(agent, purpose, counter, step, this.key0, this.key1);
+      return this.u;
+    }
     const bits = this.bits;
     philox4x32(agent, purpose, counter, step, this.key0, this.key1, bits);
     const u = this.u;

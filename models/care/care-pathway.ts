@@ -230,6 +230,7 @@ export class CarePathway implements PartitionModel {
     this.scratch = new Float64Array(2 * (world.catchment.maxEntries + 1));
     this.nests = new Int8Array(world.catchment.maxEntries + 1);
     this.fel = new FutureEventList((months / 12) * C.DAYS_PER_YEAR, Math.ceil(n * 1.2) + 1024);
+    this.fel.warm = (kinds, payloads, from, to) => this.warm(kinds, payloads, from, to);
     const K = world.kinds.count;
     for (let r = 0; r < n; r++) {
       const total = this.onsetTotal(r, K);
@@ -238,6 +239,30 @@ export class CarePathway implements PartitionModel {
       this.fel.push(exponential(u[0], 1 / total), ONSET, r);
     }
   }
+
+  /**
+   * Reads the packed record of each resident the coming events concern (an onset's payload is
+   * the resident, other events' the episode), so that the misses of a bucket's worth of events
+   * overlap.
+   */
+  private warm(kinds: Uint8Array, payloads: Int32Array, from: number, to: number): void {
+    const hot = this.hot;
+    const ep = this.episodes;
+    const resident = ep.resident;
+    const facility = ep.facility;
+    const flags = ep.flags;
+    const kind = ep.kind;
+    const visitsLeft = ep.visitsLeft;
+    let sum = 0;
+    for (let i = from; i < to; i++) {
+      const p = payloads[i];
+      if (kinds[i] === ONSET) sum += hot[4 * p];
+      else sum += hot[4 * resident[p]] + facility[p] + flags[p] + kind[p] + visitsLeft[p];
+    }
+    this.warmSum = sum;
+  }
+  /** What `warm` read, summed: kept so that its loads are not optimised away. */
+  warmSum = 0;
 
   attachShared(shared: SharedCapacity): void {
     this.shared = shared;

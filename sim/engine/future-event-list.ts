@@ -37,6 +37,13 @@ export class FutureEventList {
   private pendingInBuckets = 0;
   /** Events scheduled at or after the horizon (never run). */
   beyondHorizon = 0;
+  /**
+   * Called with each run of a bucket's events as the bucket enters the heap, before any of them
+   * runs: the model may read the state they will touch, so that their cache misses overlap
+   * (independent loads in one loop) instead of stalling one event at a time. It must not
+   * change anything the simulation reads.
+   */
+  warm: ((kinds: Uint8Array, payloads: Int32Array, from: number, to: number) => void) | null = null;
 
   constructor(
     readonly horizonDays: number,
@@ -137,6 +144,7 @@ export class FutureEventList {
     while (chunk >= 0) {
       const from = chunk * CHUNK;
       const to = from + this.chunkFill[chunk];
+      if (this.warm !== null) this.warm(this.kind, this.payload, from, to);
       for (let i = from; i < to; i++) {
         if (bulk) this.heap.append(this.time[i], this.kind[i], this.payload[i]);
         else this.heap.push(this.time[i], this.kind[i], this.payload[i]);

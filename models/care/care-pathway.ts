@@ -870,6 +870,8 @@ export class CarePathway implements PartitionModel {
         maxBedWait,
         e,
         priority ? fac.sharedCount + shared : -1,
+        // A shared facility's slots, reserved slots and beds are one shard: served by one thread.
+        shared,
       );
     }
   }

@@ -127,12 +127,16 @@ export class DailySlots {
     this.todayWait[p] += wait;
   }
 
-  /** Folds today's bookings into the smoothed waits: w ← w + α·(today's mean − w). */
-  closeDay(alpha: number): void {
+  /**
+   * Folds today's bookings into the smoothed waits: w ← w + α·(today's mean − w); the pools
+   * booked today also write their new wait into `published` (threads sharing the pools' service).
+   */
+  closeDay(alpha: number, published?: Float64Array): void {
     for (let p = 0; p < this.poolCount; p++) {
       const n = this.todayBooked[p];
       if (n > 0) {
         this.expectedWait[p] += alpha * (this.todayWait[p] / n - this.expectedWait[p]);
+        if (published) published[p] = this.expectedWait[p];
         this.todayBooked[p] = 0;
         this.todayWait[p] = 0;
       }

@@ -12,11 +12,20 @@ import type { ServerPools } from "./server-pools.ts";
  * the longest wait the requester accepts.
  *
  * Outboxes live in growable SharedArrayBuffers so that every worker can read every outbox.
+ *
+ * Each request names a shard: requests of different shards never touch the same pool (checked),
+ * so the shards can be served by different threads, each in the fixed order restricted to its
+ * shards, with the same results as one thread serving all. The thread serving a request writes
+ * its result into the request's own record, where the posting partition reads it the next day.
  */
 
 // time, slot pool (-1: none, start at arrival), longest wait for a slot (days), server pool (-1: none),
-// service time, longest wait for a server, tag, preferred slot pool tried first (-1: none)
-export const REQUEST_FIELDS = 8;
+// service time, longest wait for a server, tag, preferred slot pool tried first (-1: none), shard;
+// then the result, written by the serving thread: slot start, server start
+export const REQUEST_FIELDS = 11;
+const SHARD = 8;
+/** Offset of a request's result (slot start, server start) in its record. */
+export const RESULT = 9;
 const INITIAL_REQUESTS = 1024;
 const MAX_BYTES = 512 * 1024 * 1024;
 
@@ -46,6 +55,7 @@ export class Outbox {
     maxServerWait: number,
     tag: number,
     preferredSlotPool = -1,
+    shard = 0,
   ): void {
     const at = this.count * REQUEST_FIELDS;
     if (at + REQUEST_FIELDS > this.view.length) {
@@ -63,20 +73,30 @@ export class Outbox {
     v[at + 5] = maxServerWait;
     v[at + 6] = tag;
     v[at + 7] = preferredSlotPool;
+    v[at + 8] = shard;
     this.count++;
   }
 }
 
 /**
  * Receives the allocation of one request: the start of the slot (-1 when refused), the start of
- * the server (-1 when refused or not asked).
+ * the server (-1 when refused or not asked); `index` is the request's place in its outbox.
  */
-export type ResultSink = (partition: number, tag: number, slotStart: number, serverStart: number) => void;
+export type ResultSink = (
+  partition: number,
+  tag: number,
+  slotStart: number,
+  serverStart: number,
+  index: number,
+) => void;
 
 /** The city-wide capacity every thread keeps a replica of. */
 export interface SharedCapacity {
   slots: DailySlots;
   servers: ServerPools;
+  /** The shard each pool has served (-1: none yet), to check that shards never share a pool. */
+  slotShard?: Int32Array;
+  serverShard?: Int32Array;
 }
 
 /**
@@ -102,7 +122,9 @@ export function tiePrecedence(day: number, partition: number): number {
  * Serves day `day`'s requests of all partitions from the shared capacity in the fixed order: by
  * time; among equal times, by the day's `tiePrecedence` of the partitions (then partition index);
  * within a partition, in posting order. Server pools with no servers are unlimited.
- * `counts[p]` is the number of requests in `records[p]`.
+ * `counts[p]` is the number of requests in `records[p]`. Only the requests of shards that
+ * `serves` accepts are served (default: all); each served request's result is written into its
+ * record and passed to `deliver`.
  */
 export function allocateShared(
   capacity: SharedCapacity,
@@ -110,8 +132,12 @@ export function allocateShared(
   counts: ArrayLike<number>,
   deliver: ResultSink,
   day: number,
+  serves: (shard: number) => boolean = () => true,
 ): void {
   const { slots, servers } = capacity;
+  capacity.slotShard ??= new Int32Array(slots.poolCount).fill(-1);
+  capacity.serverShard ??= new Int32Array(servers.poolCount).fill(-1);
+  const { slotShard, serverShard } = capacity;
   const n = records.length;
   const cursor = new Int32Array(n);
   const precedence = new Uint32Array(n);
@@ -129,24 +155,45 @@ export function allocateShared(
     }
     if (best < 0) return;
     const r = records[best];
-    const at = cursor[best]++ * REQUEST_FIELDS;
+    const index = cursor[best]++;
+    const at = index * REQUEST_FIELDS;
     const t = r[at];
     const slotPool = r[at + 1];
+    const preferred = r[at + 7];
+    const serverPool = r[at + 3];
+    const shard = r[at + SHARD];
+    // Every thread checks every request, so a pool claimed by two shards fails on all of them.
+    claim(slotShard, slotPool, shard, "slot");
+    claim(slotShard, preferred, shard, "slot");
+    claim(serverShard, serverPool, shard, "server");
+    if (!serves(shard)) continue;
     let start = t;
     if (slotPool >= 0) {
-      const preferred = r[at + 7];
       let day = preferred >= 0 ? slots.book(preferred, t, r[at + 2]) : -1;
       if (day < 0) day = slots.book(slotPool, t, r[at + 2]);
       start = day < 0 ? -1 : DailySlots.startOf(t, day);
     }
     let second = -1;
-    const serverPool = r[at + 3];
     if (serverPool >= 0 && start >= 0) {
       second =
         servers.serverCount(serverPool) === 0
           ? start
           : servers.acquire(serverPool, start, r[at + 4], r[at + 5]);
     }
-    deliver(best, r[at + 6], start, second);
+    r[at + RESULT] = start;
+    r[at + RESULT + 1] = second;
+    deliver(best, r[at + 6], start, second, index);
   }
+}
+
+/** Records that `pool` (if any) is served for `shard`; throws if another shard has used it. */
+function claim(owner: Int32Array, pool: number, shard: number, what: string): void {
+  if (pool < 0) return;
+  const was = owner[pool];
+  if (was === shard) return;
+  if (was >= 0)
+    throw new Error(
+      `shared ${what} pool ${pool} is requested by shards ${was} and ${shard}: shards must not share pools`,
+    );
+  owner[pool] = shard;
 }

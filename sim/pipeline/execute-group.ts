@@ -22,6 +22,8 @@ export interface GroupTask {
   /** [partition][parity] for all partitions of the replication. */
   outboxBuffers: SharedArrayBuffer[][];
   outboxCounts: SharedArrayBuffer;
+  /** The smoothed waits of the shared slot pools, which the groups publish to each other. */
+  sharedWaits: SharedArrayBuffer;
   barrier: SharedArrayBuffer;
   parties: number;
   /** Position of this group among the replication's groups. */
@@ -117,6 +119,8 @@ export function executeGroup(task: GroupTask, world: World = buildWorld(task.sce
     },
     days,
     barrier: new Barrier(task.parties, task.barrier),
+    group: task.groupIndex,
+    sharedWaits: new Float64Array(task.sharedWaits),
     onPartitionDay: (partition, day) => {
       Atomics.store(progress, 2 * task.groupIndex, day);
       Atomics.store(progress, 2 * task.groupIndex + 1, partition);

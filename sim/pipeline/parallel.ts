@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { Scenario } from "../../models/scenario.ts";
-import type { World } from "../../models/world.ts";
+import { slotQuotas, type World } from "../../models/world.ts";
 import { Barrier } from "../engine/barrier.ts";
 import { PartitionFailure } from "../engine/group-runner.ts";
 import { executeGroup, type GroupResult, type GroupTask } from "./execute-group.ts";
@@ -178,6 +178,8 @@ function makeTasks(scenario: Scenario, world: World, replication: number, groups
     new SharedArrayBuffer(8 * 6 * 1024, { maxByteLength: 512 * 1024 * 1024 }),
   ]);
   const outboxCounts = new SharedArrayBuffer(4 * 2 * P);
+  const f = world.facilities;
+  const sharedWaits = new SharedArrayBuffer(8 * slotQuotas(world, f.sharedFirst, f.sharedCount).length);
   const barrier = new Barrier(plan.length).buffer;
   // Per group: the day and partition being simulated; -1 until the first day starts.
   const progress = new SharedArrayBuffer(8 * plan.length);
@@ -188,6 +190,7 @@ function makeTasks(scenario: Scenario, world: World, replication: number, groups
     partitions,
     outboxBuffers,
     outboxCounts,
+    sharedWaits,
     barrier,
     parties: plan.length,
     groupIndex,

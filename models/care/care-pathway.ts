@@ -211,12 +211,7 @@ export class CarePathway implements PartitionModel {
     this.benefits = [world, ...phases.map((p) => p.world)].some((w) => insuranceOf(w, this.rural).anyCap)
       ? new BenefitLedger(n)
       : null;
-    this.hot = new Uint32Array(4 * n);
-    for (let r = 0; r < n; r++) {
-      this.hot[4 * r + 1] = this.rowAndScheme(r);
-      if (this.residents.home[r] > VILLAGE_MASK) throw new RangeError("too many villages in one area");
-      this.hot[4 * r + 2] = this.residents.home[r];
-    }
+    this.hot = packedRecords(this.residents);
     this.choiceTables = choiceTables(world, this.rural);
     this.managedKind = Uint8Array.from(world.scenario.episodes.kinds, (k) =>
       k.usualSource &&
@@ -231,11 +226,16 @@ export class CarePathway implements PartitionModel {
     this.nests = new Int8Array(world.catchment.maxEntries + 1);
     this.fel = new FutureEventList((months / 12) * C.DAYS_PER_YEAR, Math.ceil(n * 1.2) + 1024);
     this.fel.warm = (kinds, payloads, from, to) => this.warm(kinds, payloads, from, to);
-    const K = world.kinds.count;
-    for (let r = 0; r < n; r++) {
+    this.scheduleFirstOnsets();
+  }
+
+  /** The first onset of every resident whose onset rate is not zero. */
+  private scheduleFirstOnsets(): void {
+    const K = this.world.kinds.count;
+    for (let r = 0; r < this.residents.count; r++) {
       const total = this.onsetTotal(r, K);
       if (total <= 0) continue;
-      const u = streams.block(this.residents.firstId + r, PURPOSE_FIRST_ONSET, 0, 0);
+      const u = this.streams.block(this.residents.firstId + r, PURPOSE_FIRST_ONSET, 0, 0);
       this.fel.push(exponential(u[0], 1 / total), ONSET, r);
     }
   }
@@ -287,16 +287,6 @@ export class CarePathway implements PartitionModel {
   /** Whether resident r holds a family-doctor contract (the packed record's copy of the book). */
   private holder(r: number): boolean {
     return (this.hot[4 * r + 1] & HOLDER) !== 0;
-  }
-
-  /** Word 1 of the packed record without the contract bit: the onset-table row | the insurance scheme << 16. */
-  private rowAndScheme(r: number): number {
-    return this.onsetRow(r) | (schemeOf(this.residents.flags[r]) << 16);
-  }
-
-  private onsetRow(r: number): number {
-    const res = this.residents;
-    return ((res.flags[r] & FLAG_MALE) * 121 + res.age[r]) * CONDITION_MASKS + res.conditions[r];
   }
 
   beginDay(day: number): void {
@@ -446,7 +436,7 @@ export class CarePathway implements PartitionModel {
     const { deaths } = advanceYear(res, this.world, this.streams, year);
     this.count(C.DEATHS, this.day, deaths);
     for (let r = 0; r < res.count; r++) {
-      this.hot[4 * r + 1] = this.rowAndScheme(r) | (this.hot[4 * r + 1] & HOLDER);
+      this.hot[4 * r + 1] = rowAndScheme(res, r) | (this.hot[4 * r + 1] & HOLDER);
       if (res.age[r] === 0) {
         this.hot[4 * r + 3] &= 0xff00; // no usual facility yet, nothing paid
         this.deductibles.clear(r);
@@ -1439,6 +1429,25 @@ export function triangular(u: number, min: number, mode: number, max: number): n
   return u < cut
     ? min + Math.sqrt(u * (max - min) * (mode - min))
     : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+}
+
+/** Word 1 of the packed record without the contract bit: the onset-table row | the insurance scheme << 16. */
+function rowAndScheme(res: Residents, r: number): number {
+  const flags = res.flags[r];
+  const row = ((flags & FLAG_MALE) * 121 + res.age[r]) * CONDITION_MASKS + res.conditions[r];
+  return row | (schemeOf(flags) << 16);
+}
+
+/** The residents' packed records as synthesised: words 1 and 2, without contracts (see `hot`). */
+function packedRecords(res: Residents): Uint32Array {
+  const hot = new Uint32Array(4 * res.count);
+  const home = res.home;
+  for (let r = 0; r < res.count; r++) {
+    hot[4 * r + 1] = rowAndScheme(res, r);
+    if (home[r] > VILLAGE_MASK) throw new RangeError("too many villages in one area");
+    hot[4 * r + 2] = home[r];
+  }
+  return hot;
 }
 
 const holderTables = new WeakMap<World, Float64Array>();

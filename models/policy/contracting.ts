@@ -216,9 +216,21 @@ export function contractGroups(
 const RURAL_CELL = 1 << CONTRACT_GROUPS.length;
 const CELL_COUNT = RURAL_CELL << 1;
 
-function cellOf(residents: Residents, r: number, elderlyAge: number): number {
-  const g = contractGroups(residents.age[r], residents.conditions[r], residents.keyGroups[r], elderlyAge);
-  return (residents.flags[r] & FLAG_URBAN) !== 0 ? g : g | RURAL_CELL;
+/**
+ * Each resident's cell, and the residents per cell in `counts`. Kept for the draws (2 bytes a
+ * resident while the enrolment runs) rather than worked out again from four columns.
+ */
+function cellsOf(residents: Residents, elderlyAge: number, counts: Float64Array): Uint16Array {
+  const { age, conditions, keyGroups, flags } = residents;
+  const cells = new Uint16Array(residents.count);
+  counts.fill(0);
+  for (let r = 0; r < residents.count; r++) {
+    const g = contractGroups(age[r], conditions[r], keyGroups[r], elderlyAge);
+    const cell = (flags[r] & FLAG_URBAN) !== 0 ? g : g | RURAL_CELL;
+    cells[r] = cell;
+    counts[cell]++;
+  }
+  return cells;
 }
 
 /** Result of fitting the target probabilities to the coverage targets on one partition. */
@@ -477,42 +489,56 @@ export class ContractBook {
     if (!Number.isInteger(year) || year < 0 || !Number.isInteger(step) || step < 0)
       throw new Error(`contract year and step must be whole numbers ≥ 0, got ${year} and ${step}`);
     const counts = this.counts;
-    counts.fill(0);
-    for (let r = 0; r < residents.count; r++) counts[cellOf(residents, r, elderlyAge)]++;
+    const cells = cellsOf(residents, elderlyAge, counts);
     this.lastSolution = solveEnrolment(counts, params, this.logit);
     for (let c = 0; c < CELL_COUNT; c++) this.target[c] = counts[c] > 0 ? logistic(this.logit[c]) : 0;
-
-    const startOfYear = step === 0;
-    const renewal = params.renewal;
-    const result: EnrolmentCounts = { holdersBefore: 0, renewed: 0, lapsed: 0, signed: 0, holders: 0 };
-    for (let r = 0; r < residents.count; r++) {
-      const p = this.target[cellOf(residents, r, elderlyAge)];
-      const q = this.probability[r];
-      const renew = !startOfYear ? 1 : q > 0 ? Math.min(renewal, p / q) : renewal;
-      const deficit = p - renew * q;
-      const room = 1 - q;
-      const sign = deficit <= 0 ? 0 : deficit >= room ? 1 : deficit / room;
-      const u = streams.block(residents.firstId + r, PURPOSE_CONTRACTING, year, step)[0];
-      if (this.holds[r] === 1) {
-        result.holdersBefore++;
-        if (u < renew) {
-          if (startOfYear) result.renewed++;
-        } else {
-          this.holds[r] = 0;
-          result.lapsed++;
-        }
-      } else if (u < sign) {
-        this.holds[r] = 1;
-        result.signed++;
-      }
-      this.probability[r] = renew * q + room * sign;
-    }
-    result.holders = result.holdersBefore - result.lapsed + result.signed;
-    if (startOfYear) {
+    const result = this.draw(residents.firstId, cells, params.renewal, streams, year, step);
+    if (step === 0) {
       this.eligibleForRenewal = result.holdersBefore;
       this.renewed = result.renewed;
     }
     return result;
+  }
+
+  /** Renewals, lapses and new contracts of one enrolment, given each resident's cell. */
+  private draw(
+    firstId: number,
+    cells: Uint16Array,
+    renewal: number,
+    streams: RandomStreams,
+    year: number,
+    step: number,
+  ): EnrolmentCounts {
+    // Arrays in locals: the draw's call into WebAssembly would make the loop reload every field.
+    const { target, holds, probability } = this;
+    const startOfYear = step === 0;
+    let holdersBefore = 0;
+    let renewed = 0;
+    let lapsed = 0;
+    let signed = 0;
+    for (let r = 0; r < cells.length; r++) {
+      const p = target[cells[r]];
+      const q = probability[r];
+      const renew = !startOfYear ? 1 : q > 0 ? Math.min(renewal, p / q) : renewal;
+      const deficit = p - renew * q;
+      const room = 1 - q;
+      const sign = deficit <= 0 ? 0 : deficit >= room ? 1 : deficit / room;
+      const u = streams.block(firstId + r, PURPOSE_CONTRACTING, year, step)[0];
+      if (holds[r] === 1) {
+        holdersBefore++;
+        if (u < renew) {
+          if (startOfYear) renewed++;
+        } else {
+          holds[r] = 0;
+          lapsed++;
+        }
+      } else if (u < sign) {
+        holds[r] = 1;
+        signed++;
+      }
+      probability[r] = renew * q + room * sign;
+    }
+    return { holdersBefore, renewed, lapsed, signed, holders: holdersBefore - lapsed + signed };
   }
 
   /** A newborn takes the slot of a deceased resident: no contract, and none held before. */

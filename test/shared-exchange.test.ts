@@ -188,3 +188,19 @@ describe("serving the shards on several threads", () => {
       ).toThrow(/shards 0 and 1/);
   });
 });
+
+describe("an outbox read by another thread", () => {
+  it("shows every request after the poster has grown its buffer, once the reader takes the count", () => {
+    const poster = new Outbox();
+    const reader = new Outbox(poster.buffer);
+    expect(reader.records.length).toBe(poster.buffer.byteLength / 8);
+    const initialBytes = poster.buffer.byteLength;
+    const n = Math.ceil((3 * initialBytes) / 8 / REQUEST_FIELDS);
+    for (let k = 0; k < n; k++) poster.post(k / n, -1, 0, -1, 0, 0, k);
+    expect(poster.buffer.byteLength).toBeGreaterThan(initialBytes);
+    reader.count = poster.count;
+    const records = reader.records;
+    expect(records.length).toBeGreaterThanOrEqual(n * REQUEST_FIELDS);
+    for (let k = 0; k < n; k++) expect(records[k * REQUEST_FIELDS + 6]).toBe(k);
+  });
+});

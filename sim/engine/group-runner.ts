@@ -111,8 +111,11 @@ export function runGroup(run: GroupRun): number {
     }
     barrier.wait();
     for (let p = 0; p < partitions; p++) {
-      counts[p] = Atomics.load(outboxCounts, p * 2 + parity);
-      records[p] = readers[p][parity].records;
+      // The reader takes the poster's count, so that its view covers a buffer the poster grew.
+      const reader = readers[p][parity];
+      reader.count = Atomics.load(outboxCounts, p * 2 + parity);
+      counts[p] = reader.count;
+      records[p] = reader.records;
     }
     if (parties > 1 && sharedWaits) {
       allocateShared(shared, records, counts, noDelivery, day, serves);

@@ -37,12 +37,15 @@ export class Outbox {
   constructor(buffer?: SharedArrayBuffer) {
     this.buffer =
       buffer ?? new SharedArrayBuffer(INITIAL_REQUESTS * REQUEST_FIELDS * 8, { maxByteLength: MAX_BYTES });
-    this.view = new Float64Array(this.buffer);
+    this.view = fixedView(this.buffer);
   }
 
-  /** Requests posted so far today (readable by other threads after the day's barrier). */
+  /**
+   * Requests posted so far today (readable by other threads after the day's barrier): a reader
+   * of another thread's outbox sets `count` to the poster's first, so that the view covers them.
+   */
   get records(): Float64Array {
-    if (this.view.length < this.count * REQUEST_FIELDS) this.view = new Float64Array(this.buffer);
+    if (this.view.length < this.count * REQUEST_FIELDS) this.view = fixedView(this.buffer);
     return this.view;
   }
 
@@ -62,7 +65,7 @@ export class Outbox {
       const bytes = Math.min(MAX_BYTES, this.buffer.byteLength * 2);
       if (bytes <= this.buffer.byteLength) throw new RangeError("shared-capacity outbox is full");
       this.buffer.grow(bytes);
-      this.view = new Float64Array(this.buffer);
+      this.view = fixedView(this.buffer);
     }
     const v = this.view;
     v[at] = time;
@@ -76,6 +79,16 @@ export class Outbox {
     v[at + 8] = shard;
     this.count++;
   }
+}
+
+/**
+ * A view of the buffer's present length. A view that tracks a growable buffer's length (the
+ * default without a length) is read and written about 20 times more slowly on Node 20 (measured:
+ * 8M reads and writes in 920 ms against 50), which made posting and serving requests cost
+ * ~1 µs each; a fixed-length view is made again after the buffer grows.
+ */
+function fixedView(buffer: SharedArrayBuffer): Float64Array {
+  return new Float64Array(buffer, 0, buffer.byteLength / 8);
 }
 
 /**

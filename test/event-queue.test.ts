@@ -106,6 +106,37 @@ describe("FutureEventList (day calendar in front of the heap)", () => {
     );
   });
 
+  it("gives back every kind (0-255) and every 32-bit payload, negative ones too, from its buckets", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ kind: fc.integer({ min: 0, max: 255 }), payload: fc.integer() }), {
+          minLength: 1,
+          maxLength: 100,
+        }),
+        (events) => {
+          const fel = new FutureEventList(10, 16);
+          events.forEach((e, i) => {
+            fel.push(3 + i / 1000, e.kind, e.payload);
+          });
+          const seen: { kind: number; payload: number }[] = [];
+          const warmed: number[] = [];
+          fel.warm = (kinds, payloads, from, to) => {
+            for (let i = from; i < to; i++) warmed.push(kinds[i] * 2 ** 32 + payloads[i]);
+          };
+          for (let day = 0; day < 10; day++) {
+            fel.openDay(day);
+            while (fel.pop()) seen.push({ kind: fel.poppedKind, payload: fel.poppedPayload });
+          }
+          expect(seen).toEqual(events);
+          // The warm hook saw each event once, before it ran.
+          expect(warmed.sort((a, b) => a - b)).toEqual(
+            events.map((e) => e.kind * 2 ** 32 + e.payload).sort((a, b) => a - b),
+          );
+        },
+      ),
+    );
+  });
+
   it("refuses to schedule into a day already run", () => {
     const fel = new FutureEventList(10);
     fel.openDay(0);

@@ -35,6 +35,14 @@ export class EventQueue {
     return this.count;
   }
 
+  /** The queued events' kinds and payloads, in heap order, valid for [0, size) until the next change. */
+  get kinds(): Uint8Array {
+    return this.kind;
+  }
+  get payloads(): Int32Array {
+    return this.payload;
+  }
+
   /** Bytes held by the queue's arrays (for memory accounting). */
   get byteLength(): number {
     return this.time.byteLength + this.seq.byteLength + this.kind.byteLength + this.payload.byteLength;

@@ -654,7 +654,7 @@ export class CarePathway implements PartitionModel {
     const scheme = this.hot[4 * r + 1] >> 16;
     const rowBase = (kind * SCHEME_COUNT + scheme) * TIER_COUNT;
     const severityWeight = c.qualityFloor + (1 - c.qualityFloor) * ep.severity[e];
-    const endBase = ep.group[e] * 5 + ep.perceivedNeed[e] - 1;
+    const endRow = (ep.group[e] * 5 + ep.perceivedNeed[e] - 1) * c.entries;
     const visits = w.kinds.visitsMean[kind];
     // The deductible still due at each tier with beds, read once for the whole choice set.
     const due = this.due;
@@ -709,7 +709,7 @@ export class CarePathway implements PartitionModel {
       // or where this facility would refer it, plus this visit), with the deductible still due;
       // and the penalty when the facility is below the perceived need.
       const eb = i * ENTRY_STRIDE;
-      const end = c.end[i * GROUP_COUNT * 5 + endBase];
+      const end = c.end[endRow + i];
       const priced = own ? 0 : unreferred;
       let cost = episodeCost(entry, row, end, rowBase, visits, due[c.tier[end]], end === i ? priced : 0);
       let v = entry[eb] + entry[eb + 1] * severityWeight + c.waitPerDay * waits[f];
@@ -1188,7 +1188,9 @@ export class CarePathway implements PartitionModel {
     const first = this.entries(r);
     const from = first + this.entryOffset(r, ep.facility[e]);
     const target =
-      cat.facility[this.choiceTables.end[(from * GROUP_COUNT + ep.group[e]) * 5 + ep.need[e] - 1]];
+      cat.facility[
+        this.choiceTables.end[(ep.group[e] * 5 + ep.need[e] - 1) * this.choiceTables.entries + from]
+      ];
     this.count(C.UPWARD_REFERRALS, t);
     this.count(C.REFERRED_OUT_OF_TIER + tier, t);
     this.yearReferred[tier]++;

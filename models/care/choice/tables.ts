@@ -18,14 +18,18 @@ import { CONDITION_GROUPS, GROUP_COUNT } from "../condition-groups.ts";
  *       the price factor, P(admission), stay cost (length of stay × price per day) before the
  *       price factor, inpatient deductible, uncovered share of the stay above the deductible;
  *       then the outpatient out-of-pocket and the uncovered share for care without a referral
- *   end[(i·GROUP_COUNT + group)·5 + need − 1] = the entry where an episode that starts at entry i
+ *   end[(group·5 + need − 1)·entries + i] = the entry where an episode that starts at entry i
  *       is treated: i itself when its facility is capable, else the referral target (the first
  *       capable entry of the same tier or above; the provincial hospitals in the last resort).
+ *       Entry-minor, so that a choice reads its choice set's targets from one cache line instead
+ *       of one line per alternative.
  */
 export interface ChoiceTables {
   entry: Float64Array;
   row: Float64Array;
   end: Int32Array;
+  /** Choice-set entries of all villages (the stride of `end`). */
+  entries: number;
   qualityFloor: number;
   costPerYuan: number;
   waitPerDay: number;
@@ -115,7 +119,7 @@ function buildChoiceTables(w: World, insurance: InsuranceTables): ChoiceTables {
     for (let i = first; i < last; i++) {
       for (let g = 0; g < GROUP_COUNT; g++) {
         for (let need = 1; need <= 5; need++) {
-          end[(i * GROUP_COUNT + g) * 5 + need - 1] = referralTarget(w, first, last, i, g, need);
+          end[(g * 5 + need - 1) * n + i] = referralTarget(w, first, last, i, g, need);
         }
       }
     }
@@ -124,6 +128,7 @@ function buildChoiceTables(w: World, insurance: InsuranceTables): ChoiceTables {
     entry,
     row,
     end,
+    entries: n,
     tier,
     qualityFloor: p.qualityFloor,
     costPerYuan: p.costPerYuan,

@@ -4,6 +4,17 @@ import { philox4x32 } from "../sim/engine/random/philox.ts";
 import { createWasmPhilox } from "../sim/engine/random/philox-wasm.ts";
 import { exponential, geometric, RandomStreams } from "../sim/engine/random/streams.ts";
 
+/** A fixed xorshift32 (Marsaglia 2003) of 32-bit inputs, so that a failure reproduces. */
+function xorshift32(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+}
+
 const hex = (a: Uint32Array) => [...a].map((x) => x.toString(16).padStart(8, "0")).join(" ");
 
 // Random123's known-answer vectors (kat_vectors, philox4x32 with 10 rounds): counter, key, output.
@@ -71,14 +82,7 @@ describe("Philox4x32-10 in WebAssembly", () => {
   });
 
   it("equals the JS reference on 300,000 random counters and keys", () => {
-    // A fixed xorshift32, so that a failure reproduces.
-    let state = 0x2545f491;
-    const next = () => {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      return state >>> 0;
-    };
+    const next = xorshift32(0x2545f491);
     const bad = [];
     for (let i = 0; i < 300_000; i++) {
       const m = mismatch(next(), next(), next(), next(), next(), next());
@@ -131,13 +135,7 @@ describe("RandomStreams", () => {
     const slow = new RandomStreams(20150101, 0, { wasm: false });
     expect(fast.engine).toBe("wasm");
     expect(slow.engine).toBe("js");
-    let state = 0x9e3779b9;
-    const next = () => {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      return state >>> 0;
-    };
+    const next = xorshift32(0x9e3779b9);
     const bad = [];
     for (let i = 0; i < 100_000; i++) {
       const a = i < 50_000 ? i : next();

@@ -154,6 +154,24 @@ function conditionsOf(t: PopulationTables, age: number, lanes: Float64Array, uFa
   return mask;
 }
 
+/** Condition c's presence where the factor F is not needed (0 or 1), else NEEDS_FACTOR. */
+const NEEDS_FACTOR = -1;
+function presentWithoutFactor(
+  t: PopulationTables,
+  c: number,
+  age: number,
+  u: number,
+  uFactor: number,
+): number {
+  const p = t.prevalence[c][age];
+  if (p <= 0) return 0;
+  const loading = t.loading[c];
+  // ρ = 0: independent; ρ = 1: the factor alone decides (z_c = F).
+  if (loading === 0) return u < p ? 1 : 0;
+  if (loading === 1) return uFactor < p ? 1 : 0;
+  return NEEDS_FACTOR;
+}
+
 /** 1 when condition c is present given its uniform u and the shared factor F = Φ⁻¹(uFactor). */
 function present(
   t: PopulationTables,
@@ -163,13 +181,9 @@ function present(
   uFactor: number,
   factor: number,
 ): number {
-  const p = t.prevalence[c][age];
-  if (p <= 0) return 0;
-  const loading = t.loading[c];
-  // ρ = 0: independent; ρ = 1: the factor alone decides (z_c = F).
-  if (loading === 0) return u < p ? 1 : 0;
-  if (loading === 1) return uFactor < p ? 1 : 0;
-  return isBelowNormalCdf(u, (t.threshold[c][age] - loading * factor) * t.residualScale[c]) ? 1 : 0;
+  const settled = presentWithoutFactor(t, c, age, u, uFactor);
+  if (settled !== NEEDS_FACTOR) return settled;
+  return isBelowNormalCdf(u, (t.threshold[c][age] - t.loading[c] * factor) * t.residualScale[c]) ? 1 : 0;
 }
 
 /**
@@ -185,11 +199,9 @@ function presentAround(
   uFactor: number,
   rough: number,
 ): number {
-  const p = t.prevalence[c][age];
-  if (p <= 0) return 0;
+  const settled = presentWithoutFactor(t, c, age, u, uFactor);
+  if (settled !== NEEDS_FACTOR) return settled;
   const loading = t.loading[c];
-  if (loading === 0) return u < p ? 1 : 0;
-  if (loading === 1) return uFactor < p ? 1 : 0;
   const threshold = t.threshold[c][age];
   const scale = t.residualScale[c];
   return isBelowNormalCdfOver(

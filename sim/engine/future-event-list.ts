@@ -40,7 +40,7 @@ export class FutureEventList {
   /** Events scheduled at or after the horizon (never run). */
   beyondHorizon = 0;
   /**
-   * Called with the heap's events (kinds and payloads, [from, to)) when a bucket has entered it,
+   * Called with the heap's events (kinds and payloads, [from, to)) when a bucket has built it,
    * before any of them runs: the model may read the state they will touch, so that their cache
    * misses overlap (independent loads in one loop) instead of stalling one event at a time. It
    * must not change anything the simulation reads.
@@ -155,9 +155,12 @@ export class FutureEventList {
       this.freeChunk = chunk;
       chunk = next;
     }
-    if (bulk) this.heap.heapify();
-    if (this.warm !== null && this.heap.size > 0)
-      this.warm(this.heap.kinds, this.heap.payloads, 0, this.heap.size);
+    if (bulk) {
+      this.heap.heapify();
+      // (Only a bucket that built the heap: otherwise the heap also holds events already warmed.)
+      if (this.warm !== null && this.heap.size > 0)
+        this.warm(this.heap.kinds, this.heap.payloads, 0, this.heap.size);
+    }
     this.head[k] = -1;
     this.tail[k] = -1;
   }
